@@ -1,0 +1,110 @@
+// Every limit and tunable of the gateway, in one place, each with the reference's default
+// (or, where the reference has none, a stated choice). Servers read them from here; users
+// override any of them through startGateway({ limits }) or the CLI.
+
+export interface Limits {
+  // --- SMTP submission (reference §4) ---
+  /** SIZE advertised and enforced (§4.1: 157286400). */
+  smtpMaxMessageBytes: number;
+  /** Recipients per message (EXO service description: 500, §4.3). */
+  smtpMaxRecipients: number;
+  /** Concurrent authenticated SMTP connections per mailbox before 432 4.3.2 (§4.3: three). */
+  smtpMaxConnectionsPerMailbox: number;
+  /** Longest command line accepted (RFC 5321 says 512; clients send long XOAUTH2 lines, so more). */
+  smtpMaxCommandBytes: number;
+  /** Idle timeout of an SMTP session (not in the reference; Exchange's receive connector default is 10 min). */
+  smtpIdleTimeoutMs: number;
+  /** Unrecognised commands before the connection is dropped. */
+  smtpMaxUnrecognizedCommands: number;
+  /** PLAIN is accepted though not advertised; strict answers it 504 like Exchange (§4.1). */
+  smtpStrictMechanisms: boolean;
+
+  // --- all listeners ---
+  /** Concurrent connections from one client address, per listener (not in the reference; generous for load tests). */
+  maxConnectionsPerIp: number;
+  /** Milliseconds after which a listener stops waiting for open connections on shutdown. */
+  shutdownGraceMs: number;
+
+  // --- identity platform (reference §8) ---
+  /** Access-token lifetime (Entra issues 60-90 minutes; one fixed value here). */
+  accessTokenLifetimeSec: number;
+  /** Refresh-token inactivity lifetime (Entra: 90 days). */
+  refreshTokenLifetimeSec: number;
+  authorizationCodeLifetimeSec: number;
+  deviceCodeLifetimeSec: number;
+  deviceCodePollIntervalSec: number;
+
+  // --- auth core ---
+  /** Failed sign-ins before smart lockout (Entra default 10; the reference gives no number). */
+  lockoutThreshold: number;
+  /** First lockout duration (Entra default 60 s); each further lockout doubles it. */
+  lockoutDurationSec: number;
+  /** scrypt cost exponent for stored passwords (N = 2^cost). */
+  passwordHashCost: number;
+  /** Verified-secret cache entries (per process) that spare scrypt on repeated sign-ins. */
+  verifiedSecretCacheSize: number;
+  /** Verified access-token cache entries. */
+  tokenCacheSize: number;
+
+  // --- batching of writes off the hot path ---
+  /** Flush sign-in records and usage counters at least this often. */
+  signInFlushIntervalMs: number;
+  /** ... or as soon as this many records wait. */
+  signInFlushBatch: number;
+  /** Records kept waiting at most; beyond it new records are counted as dropped and logged. */
+  signInQueueMax: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  smtpMaxMessageBytes: 157_286_400,
+  smtpMaxRecipients: 500,
+  smtpMaxConnectionsPerMailbox: 3,
+  smtpMaxCommandBytes: 16 * 1024,
+  smtpIdleTimeoutMs: 10 * 60 * 1000,
+  smtpMaxUnrecognizedCommands: 10,
+  smtpStrictMechanisms: false,
+
+  maxConnectionsPerIp: 2000,
+  shutdownGraceMs: 2000,
+
+  accessTokenLifetimeSec: 3600,
+  refreshTokenLifetimeSec: 90 * 86400,
+  authorizationCodeLifetimeSec: 600,
+  deviceCodeLifetimeSec: 900,
+  deviceCodePollIntervalSec: 5,
+
+  lockoutThreshold: 10,
+  lockoutDurationSec: 60,
+  passwordHashCost: 14,
+  verifiedSecretCacheSize: 100_000,
+  tokenCacheSize: 50_000,
+
+  signInFlushIntervalMs: 250,
+  signInFlushBatch: 2000,
+  signInQueueMax: 1_000_000,
+});
+
+export function resolveLimits(overrides?: Partial<Limits>): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (!(key in DEFAULT_LIMITS)) throw new RangeError(`unknown limit "${key}"`);
+    if (value === undefined) continue;
+    if (typeof value !== typeof DEFAULT_LIMITS[key as keyof Limits]) throw new TypeError(`limit "${key}" must be a ${typeof DEFAULT_LIMITS[key as keyof Limits]}`);
+    (limits as Record<string, unknown>)[key] = value;
+  }
+  return limits;
+}
+
+export type ListenerKey = 'imap' | 'imaps' | 'pop3' | 'pop3s' | 'smtp' | 'smtps' | 'https';
+export const LISTENER_KEYS: readonly ListenerKey[] = ['imap', 'imaps', 'pop3', 'pop3s', 'smtp', 'smtps', 'https'];
+
+/** The CLI's default ports (DESIGN.md "Interfaces"): unprivileged stand-ins for 143/993/110/995/587/465/443. */
+export const DEFAULT_PORTS: Readonly<Record<ListenerKey, number>> = Object.freeze({
+  imap: 1143,
+  imaps: 1993,
+  pop3: 1110,
+  pop3s: 1995,
+  smtp: 1587,
+  smtps: 1465,
+  https: 8443,
+});

@@ -1,0 +1,87 @@
+// The emulator's own controls (DESIGN.md "Control API"), shared by the library handle, the
+// HTTPS control routes and the CLI: the clock, seed fragments, flushing, and a look into
+// mailboxes. Clock state and applied seeds are remembered in the store's meta table.
+import { createHash } from 'node:crypto';
+import type { Clock, ClockState } from './clock.js';
+import type { Limits } from './config.js';
+import type { MailStore } from './mail/store.js';
+import type { SignInWriter } from './signins/writer.js';
+import type { Sql } from './store/sql.js';
+import type { Directory } from './tenants/directory.js';
+import { applySeed, type SeedSummary } from './tenants/seed.js';
+import { parseSeed } from './tenants/seed-schema.js';
+
+export async function getMeta<T>(sql: Sql, key: string): Promise<T | undefined> {
+  const rows = await sql.query<{ value: T }>('select value from meta where key = $1', [key]);
+  return rows[0]?.value;
+}
+
+export async function setMeta(sql: Sql, key: string, value: unknown): Promise<void> {
+  await sql.query('insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, JSON.stringify(value)]);
+}
+
+export interface ControlDeps {
+  sql: Sql;
+  clock: Clock;
+  directory: Directory;
+  mail: MailStore;
+  signIns: SignInWriter;
+  limits: Limits;
+}
+
+export class Control {
+  constructor(readonly deps: ControlDeps) {
+    // Every jump is remembered, so a restart resumes the emulated calendar where it was.
+    deps.clock.onJump(() => this.saveClock());
+  }
+
+  saveClock(): Promise<void> {
+    return setMeta(this.deps.sql, 'clock', this.deps.clock.state() satisfies ClockState);
+  }
+
+  now(): string {
+    return this.deps.clock.date().toISOString();
+  }
+
+  /** `{ set: ISO }` or `{ advance: "30d" | "1h" | seconds }`; due jobs run before it returns. */
+  async moveClock(body: { set?: string | number; advance?: string | number }): Promise<string> {
+    if (body.set !== undefined) await this.deps.clock.set(body.set);
+    else if (body.advance !== undefined) await this.deps.clock.advance(body.advance);
+    else throw new RangeError('give "set" (an ISO date) or "advance" (e.g. "30d", "1h", or seconds)');
+    return this.now();
+  }
+
+  /**
+   * Applies a seed fragment (YAML text or an object). Its settings take effect at `effectiveAt`
+   * (default: now), which is how a test schedules a change in the future.
+   */
+  async seed(source: string | object, options: { effectiveAt?: string | number; fresh?: boolean; origin?: string } = {}): Promise<SeedSummary> {
+    const parsed = parseSeed(source, options.origin);
+    const now = this.deps.clock.now();
+    const effectiveAt = options.fresh ? 0 : options.effectiveAt === undefined ? now : typeof options.effectiveAt === 'number' ? options.effectiveAt : Date.parse(options.effectiveAt);
+    if (Number.isNaN(effectiveAt)) throw new RangeError(`effectiveAt is not a date: ${String(options.effectiveAt)}`);
+    const summary = await applySeed(parsed, this.deps, { effectiveAt, now, fresh: !!options.fresh, passwordHashCost: this.deps.limits.passwordHashCost });
+    if (options.fresh && parsed.seed.clock != null) await this.deps.clock.set(parsed.seed.clock);
+    return summary;
+  }
+
+  /** Applies a seed file's text once per distinct content, so restarts with the same --seed are free. */
+  async seedOnce(text: string, origin: string, fresh: boolean): Promise<SeedSummary | null> {
+    const digest = createHash('sha256').update(text).digest('hex');
+    const applied = (await getMeta<string[]>(this.deps.sql, 'appliedSeeds')) ?? [];
+    if (!fresh && applied.includes(digest)) return null;
+    const summary = await this.seed(text, { fresh, origin });
+    await setMeta(this.deps.sql, 'appliedSeeds', [...applied.slice(-49), digest]);
+    return summary;
+  }
+
+  flush(): Promise<void> {
+    return this.deps.signIns.flush();
+  }
+
+  async messages(upn: string, folder = 'INBOX') {
+    const user = this.deps.directory.userByUpn(upn);
+    if (!user) return undefined;
+    return this.deps.mail.messages(user.id, folder);
+  }
+}

@@ -1,0 +1,194 @@
+// Sign-in records and usage counters are written off the hot path: a decision only appends to
+// memory, and a flush writes batches (multi-row INSERTs, counter upserts) at least every
+// `signInFlushIntervalMs` or once `signInFlushBatch` records wait (DESIGN.md "The decision
+// pipeline"). close() flushes what is left, so a clean shutdown loses nothing.
+import type { Logger } from 'pino';
+import type { Limits } from '../config.js';
+import type { ProtocolId } from '../protocols.js';
+import type { Sql } from '../store/sql.js';
+import type { SignInRow } from './record.js';
+
+const ROWS_PER_STATEMENT = 1000;
+
+export type AuthKind = 'basic' | 'oauth';
+
+interface UsageCount {
+  tenantId: string;
+  protocol: ProtocolId;
+  day: string;
+  kind: AuthKind;
+  successes: number;
+}
+
+interface ClientCount {
+  tenantId: string;
+  protocol: ProtocolId;
+  day: string;
+  userId: string;
+  client: string;
+  successes: number;
+  lastSeen: number;
+}
+
+export class SignInWriter {
+  #queue: SignInRow[] = [];
+  #usage = new Map<string, UsageCount>();
+  #clients = new Map<string, ClientCount>();
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+  readonly stats = { recorded: 0, written: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
+
+  constructor(
+    readonly sql: Sql,
+    readonly limits: Pick<Limits, 'signInFlushIntervalMs' | 'signInFlushBatch' | 'signInQueueMax'>,
+    readonly log?: Logger,
+  ) {}
+
+  record(row: SignInRow): void {
+    if (this.#queue.length >= this.limits.signInQueueMax) {
+      this.stats.dropped++;
+      if (this.stats.dropped === 1 || this.stats.dropped % 10000 === 0) this.log?.error({ dropped: this.stats.dropped }, 'sign-in queue full; records dropped');
+      return;
+    }
+    this.stats.recorded++;
+    this.#queue.push(row);
+    if (this.#queue.length >= this.limits.signInFlushBatch) void this.flush();
+    else this.#schedule();
+  }
+
+  /** Counts a successful sign-in toward the programme's usage (Basic or OAuth, per day). */
+  countUsage(tenantId: string, protocol: ProtocolId, kind: AuthKind, at: number, userId?: string, client?: string): void {
+    const day = new Date(at).toISOString().slice(0, 10);
+    const key = `${tenantId}|${protocol}|${day}|${kind}`;
+    const usage = this.#usage.get(key);
+    if (usage) usage.successes++;
+    else this.#usage.set(key, { tenantId, protocol, day, kind, successes: 1 });
+    if (kind === 'basic' && userId) {
+      const clientName = client || 'unknown';
+      const ckey = `${key}|${userId}|${clientName}`;
+      const c = this.#clients.get(ckey);
+      if (c) {
+        c.successes++;
+        c.lastSeen = at;
+      } else this.#clients.set(ckey, { tenantId, protocol, day, userId, client: clientName, successes: 1, lastSeen: at });
+    }
+    this.#schedule();
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Writes everything queued so far; resolves when it is in the store. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    this.#flushing = this.#flushing.then(() => this.#write());
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.flush();
+    }, this.limits.signInFlushIntervalMs);
+    this.#timer.unref();
+  }
+
+  async #write(): Promise<void> {
+    const rows = this.#queue;
+    const usage = [...this.#usage.values()];
+    const clients = [...this.#clients.values()];
+    if (!rows.length && !usage.length && !clients.length) return;
+    this.#queue = [];
+    this.#usage = new Map();
+    this.#clients = new Map();
+    try {
+      await this.sql.transaction(async (tx) => {
+        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await insertSignIns(tx, rows.slice(i, i + ROWS_PER_STATEMENT));
+        for (let i = 0; i < usage.length; i += ROWS_PER_STATEMENT) await upsertUsage(tx, usage.slice(i, i + ROWS_PER_STATEMENT));
+        for (let i = 0; i < clients.length; i += ROWS_PER_STATEMENT) await upsertClients(tx, clients.slice(i, i + ROWS_PER_STATEMENT));
+      });
+      this.stats.written += rows.length;
+      this.stats.flushes++;
+    } catch (error) {
+      // Put the batch back in front so a passing store outage loses nothing.
+      this.stats.failedFlushes++;
+      this.#queue = rows.concat(this.#queue);
+      for (const u of usage) this.#countBack(u);
+      for (const c of clients) this.#clients.set(`${c.tenantId}|${c.protocol}|${c.day}|basic|${c.userId}|${c.client}`, c);
+      this.log?.error({ err: error, pending: this.#queue.length }, 'sign-in flush failed; will retry');
+      if (!this.#closed) this.#schedule();
+      else throw error;
+    }
+  }
+
+  #countBack(u: UsageCount): void {
+    const key = `${u.tenantId}|${u.protocol}|${u.day}|${u.kind}`;
+    const existing = this.#usage.get(key);
+    if (existing) existing.successes += u.successes;
+    else this.#usage.set(key, u);
+  }
+}
+
+function placeholders(rowCount: number, columns: number): string {
+  const rows: string[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= columns; c++) cells.push(`$${r * columns + c}`);
+    rows.push(`(${cells.join(',')})`);
+  }
+  return rows.join(',');
+}
+
+async function insertSignIns(tx: Sql, rows: SignInRow[]): Promise<void> {
+  const params: (string | number | null | Date)[] = [];
+  for (const { tenantId, record } of rows) {
+    params.push(
+      record.id,
+      new Date(record.createdDateTime),
+      tenantId,
+      record.userId,
+      record.userPrincipalName,
+      record.appId,
+      record.clientAppUsed,
+      record.status.errorCode,
+      record.ipAddress,
+      JSON.stringify(record),
+    );
+  }
+  await tx.query(
+    `insert into signins (id, created_at, tenant_id, user_id, upn, app_id, client_app_used, error_code, ip, record) values ${placeholders(rows.length, 10)}`,
+    params,
+  );
+}
+
+async function upsertUsage(tx: Sql, usage: UsageCount[]): Promise<void> {
+  const params: (string | number)[] = [];
+  for (const u of usage) params.push(u.tenantId, u.protocol, u.day, u.kind, u.successes);
+  await tx.query(
+    `insert into usage_daily (tenant_id, protocol, day, auth_kind, successes) values ${placeholders(usage.length, 5)}
+     on conflict (tenant_id, protocol, day, auth_kind) do update set successes = usage_daily.successes + excluded.successes`,
+    params,
+  );
+}
+
+async function upsertClients(tx: Sql, clients: ClientCount[]): Promise<void> {
+  const params: (string | number | Date)[] = [];
+  for (const c of clients) params.push(c.tenantId, c.protocol, c.day, c.userId, c.client, c.successes, new Date(c.lastSeen));
+  await tx.query(
+    `insert into usage_clients (tenant_id, protocol, day, user_id, client, successes, last_seen) values ${placeholders(clients.length, 7)}
+     on conflict (tenant_id, protocol, day, user_id, client) do update
+       set successes = usage_clients.successes + excluded.successes, last_seen = greatest(usage_clients.last_seen, excluded.last_seen)`,
+    params,
+  );
+}

@@ -1,0 +1,38 @@
+// Numbered migrations, shared by PGlite and PostgreSQL. Append only: a migration that has
+// landed is never edited, a change is a new number.
+import type { Sql } from './sql.js';
+import * as m0001 from './migrations/0001-init.js';
+
+export const MIGRATIONS: readonly { version: number; name: string; up: string }[] = [
+  { version: 1, name: 'init', up: m0001.up },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Bring a database up to date; safe to run on every start and from several instances at once. */
+export async function migrate(sql: Sql): Promise<number> {
+  await sql.query('create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())');
+  let applied = 0;
+  for (const migration of MIGRATIONS) {
+    const done = await sql.transaction(async (tx) => {
+      // Serialises concurrent instances on a shared PostgreSQL; a no-op cost on PGlite.
+      await tx.query('lock table schema_migrations in exclusive mode');
+      const rows = await tx.query('select 1 from schema_migrations where version = $1', [migration.version]);
+      if (rows.length) return false;
+      for (const statement of splitStatements(migration.up)) await tx.query(statement);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}
+
+// Parameterised query() runs one statement at a time on both drivers; migrations hold no
+// semicolons inside literals or bodies, which this split relies on.
+function splitStatements(script: string): string[] {
+  return script
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter(Boolean);
+}

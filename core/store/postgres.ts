@@ -1,0 +1,55 @@
+// The shared store: a PostgreSQL server through a `pg` pool, for several gateway instances.
+import pg from 'pg';
+import { migrate } from './migrations.js';
+import type { Sql, SqlParam, Store } from './sql.js';
+
+// int8 as a JavaScript number, as PGlite returns it; counters and UIDs stay far below 2^53.
+// Set on this pool's type table only, never on pg's global one.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+export async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types });
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => undefined);
+  const query = async <Row>(text: string, params?: readonly SqlParam[]) =>
+    (await pool.query(text, params as unknown[] | undefined)).rows as Row[];
+  const sql: Sql = {
+    query,
+    async transaction<T>(work: (tx: Sql) => Promise<T>) {
+      const client = await pool.connect();
+      const inner: Sql = {
+        query: async <Row>(text: string, params?: readonly SqlParam[]) =>
+          (await client.query(text, params as unknown[] | undefined)).rows as Row[],
+        transaction: (nested) => nested(inner),
+      };
+      try {
+        await client.query('begin');
+        const result = await work(inner);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  await migrate(sql);
+  return { kind: 'postgres', location: redact(databaseUrl), ...sql, close: () => pool.end() };
+}

@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import fs from 'node:fs';
+let t=performance.now();
+const db = new PGlite('/tmp/pgd1');
+await db.waitReady;
+console.log('dir ready', performance.now()-t);
+const dump = await db.dumpDataDir('none');
+await db.close();
+t=performance.now();
+const db2 = new PGlite('/tmp/pgd1'); await db2.waitReady; console.log('dir reopen', performance.now()-t); await db2.close();
+t=performance.now();
+const db3 = new PGlite({loadDataDir: dump}); await db3.waitReady; console.log('mem from dump', performance.now()-t, dump.size);
+t=performance.now();
+const db4 = new PGlite({loadDataDir: dump}); await db4.waitReady; console.log('mem from dump 2', performance.now()-t);

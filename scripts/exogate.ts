@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { LISTENER_KEYS, DEFAULT_PORTS, type ListenerKey } from '../core/config.js';
+import { SeedError } from '../core/tenants/seed-schema.js';
+import { runStart } from './start.js';
+import { runToken } from './token.js';
+import { DEFAULT_DATA_DIR, httpsCall, readEndpoints } from './lib/client.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 = any free port)');
+  return n;
+}
+
+const program = new Command();
+program.name('exogate').description("An emulator of Exchange Online's client-access front door.").version(packageJson.version);
+
+const start = program
+  .command('start')
+  .description('start every listener (embedded store, demo tenant on first run); writes <data>/endpoints.json')
+  .option('--data <dir>', 'data folder: store, certificates, endpoints.json', DEFAULT_DATA_DIR)
+  .option('--seed <file>', 'seed file (YAML) to apply; see the README')
+  .option('--host <addr>', 'address every listener binds', '127.0.0.1')
+  .option('--database-url <url>', 'use a PostgreSQL server instead of the embedded store')
+  .option('--clock <iso>', 'start the emulated clock at this date (new data folder only)')
+  .option('--no-demo', 'do not seed the demo tenants into a new data folder')
+  .addOption(new Option('--log-level <level>', 'log level of <data>/exogate.log').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+for (const key of LISTENER_KEYS) start.option(`--${key}-port <n>`, `${key} listener port (0 = any free port)`, port, DEFAULT_PORTS[key]);
+start.action(async (opts: Record<string, unknown>) => {
+  const ports = Object.fromEntries(LISTENER_KEYS.map((k) => [k, opts[`${k}Port`] as number])) as Record<ListenerKey, number>;
+  await runStart({
+    data: opts.data as string,
+    seed: opts.seed as string | undefined,
+    host: opts.host as string,
+    databaseUrl: opts.databaseUrl as string | undefined,
+    clock: opts.clock as string | undefined,
+    demo: opts.demo as boolean,
+    logLevel: opts.logLevel as string,
+    ports,
+  });
+});
+
+program
+  .command('token')
+  .description("get an access token from exogate's identity platform")
+  .option('--data <dir>', 'data folder of the running gateway', DEFAULT_DATA_DIR)
+  .option('--endpoints <file>', 'endpoints.json of the running gateway')
+  .option('--tenant <tenant>', 'tenant: GUID, name, domain, or common (default: from --username, else common)')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .option('--client-secret <secret>', 'client secret (confidential apps)')
+  .option('--scope <scope>', 'scope (default: https://outlook.office365.com/.default for an app, IMAP+SMTP for a user)')
+  .option('--username <upn>', 'sign in as this user (resource-owner password flow)')
+  .option('--password <password>', "the user's password")
+  .option('--device', 'device-code flow: prints a code to enter at /devicelogin, then waits')
+  .option('--json', 'print the whole token response as JSON')
+  .action(runToken);
+
+program
+  .command('clock')
+  .description('show, set or advance the emulated clock of a running gateway')
+  .option('--data <dir>', 'data folder of the running gateway', DEFAULT_DATA_DIR)
+  .option('--endpoints <file>', 'endpoints.json of the running gateway')
+  .option('--set <iso>', 'jump to this date')
+  .option('--advance <duration>', 'move forward, e.g. 30d, 1h, 90m or seconds')
+  .action(async (opts: { data?: string; endpoints?: string; set?: string; advance?: string }) => {
+    const endpoints = readEndpoints(opts);
+    const body = opts.set ? { set: opts.set } : opts.advance ? { advance: opts.advance } : null;
+    const res = await httpsCall(endpoints, body ? 'POST' : 'GET', '/_exogate/clock', {
+      control: true,
+      body: body ? JSON.stringify(body) : undefined,
+      headers: body ? { 'content-type': 'application/json' } : {},
+    });
+    const parsed = JSON.parse(res.body) as { now?: string; error?: string };
+    if (res.status !== 200) throw new Error(parsed.error ?? `HTTP ${res.status}`);
+    console.log(parsed.now);
+  });
+
+program
+  .command('seed')
+  .description('apply a seed fragment (YAML) to a running gateway')
+  .argument('<file>', 'seed file')
+  .option('--data <dir>', 'data folder of the running gateway', DEFAULT_DATA_DIR)
+  .option('--endpoints <file>', 'endpoints.json of the running gateway')
+  .option('--effective-at <iso>', 'when its settings take effect (default: now on the emulated clock)')
+  .action(async (file: string, opts: { data?: string; endpoints?: string; effectiveAt?: string }) => {
+    const endpoints = readEndpoints(opts);
+    const query = opts.effectiveAt ? `?effectiveAt=${encodeURIComponent(opts.effectiveAt)}` : '';
+    const res = await httpsCall(endpoints, 'POST', `/_exogate/seed${query}`, { control: true, body: readFileSync(file, 'utf8'), headers: { 'content-type': 'text/yaml' } });
+    const parsed = JSON.parse(res.body) as { problems?: string[]; error?: string };
+    if (res.status !== 200) throw new SeedError(parsed.problems?.join('\n') ?? parsed.error ?? `HTTP ${res.status}`, parsed.problems ?? []);
+    console.log(res.body);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`exogate: ${error instanceof SeedError ? 'the seed is not valid:\n' : ''}${message}\n`);
+  process.exit(error instanceof SeedError ? 2 : 1);
+});

@@ -1,0 +1,23 @@
+// What the HTTPS listener's routes need from the rest of the gateway.
+import type { Logger } from 'pino';
+import type { AuthCore } from '../../core/auth/core.js';
+import type { Clock } from '../../core/clock.js';
+import type { Control } from '../../core/control.js';
+import type { Limits } from '../../core/config.js';
+import type { FrontEnds } from '../../core/frontends.js';
+import type { IdentityPlatform } from '../../core/identity/platform.js';
+import type { TokenService } from '../../core/identity/tokens.js';
+import type { Directory } from '../../core/tenants/directory.js';
+
+export interface HttpContext {
+  auth: AuthCore;
+  identity: IdentityPlatform;
+  tokens: TokenService;
+  directory: Directory;
+  control: Control;
+  clock: Clock;
+  limits: Limits;
+  log: Logger;
+  frontEnds: FrontEnds;
+  controlToken: string;
+}

@@ -1,0 +1,71 @@
+// The emulator's control API under /_exogate (DESIGN.md "Control API"), guarded by the
+// gateway's control token: the clock, seed fragments, flushing, and a look into mailboxes.
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { SeedError } from '../../../core/tenants/seed-schema.js';
+import type { HttpContext } from '../context.js';
+
+const BODY_LIMIT = '8mb';
+
+function guard(token: string) {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return res.status(401).set('WWW-Authenticate', 'Bearer realm="exogate control"').json({ error: 'the control API needs "Authorization: Bearer <controlToken>" (see endpoints.json)' });
+    }
+    next();
+  };
+}
+
+function problem(res: Response, error: unknown): Response {
+  if (error instanceof SeedError) return res.status(400).json({ error: 'invalid seed', problems: error.problems });
+  if (error instanceof RangeError || error instanceof TypeError) return res.status(400).json({ error: error.message });
+  throw error;
+}
+
+export function controlRoutes(ctx: HttpContext): Router {
+  const router = express.Router();
+  router.use(guard(ctx.controlToken));
+  router.use(express.json({ limit: BODY_LIMIT }));
+  router.use(express.text({ type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'], limit: BODY_LIMIT }));
+
+  router.get('/clock', (_req, res) => res.json({ now: ctx.control.now(), frozen: ctx.clock.frozen }));
+  router.post('/clock', async (req, res) => {
+    try {
+      res.json({ now: await ctx.control.moveClock((req.body ?? {}) as { set?: string; advance?: string }) });
+    } catch (error) {
+      problem(res, error);
+    }
+  });
+
+  router.post('/seed', async (req, res) => {
+    try {
+      const body = req.body as unknown;
+      const effectiveAt = typeof req.query.effectiveAt === 'string' ? req.query.effectiveAt : undefined;
+      const summary =
+        typeof body === 'string'
+          ? await ctx.control.seed(body, { effectiveAt })
+          : body && typeof body === 'object' && 'seed' in body
+            ? await ctx.control.seed((body as { seed: string | object }).seed, { effectiveAt: (body as { effectiveAt?: string }).effectiveAt ?? effectiveAt })
+            : await ctx.control.seed((body ?? {}) as object, { effectiveAt });
+      res.json(summary);
+    } catch (error) {
+      problem(res, error);
+    }
+  });
+
+  router.post('/flush', async (_req, res) => {
+    await ctx.control.flush();
+    res.json({ flushed: true });
+  });
+
+  router.get('/mailboxes/:upn/messages', async (req, res) => {
+    const folder = typeof req.query.folder === 'string' ? req.query.folder : 'INBOX';
+    const messages = await ctx.control.messages(req.params.upn, folder);
+    if (!messages) return res.status(404).json({ error: `no mailbox ${req.params.upn}` });
+    res.json(messages.map((m) => ({ uid: m.uid, internalDate: m.internalDate.toISOString(), flags: m.flags, size: m.size, body: m.body.toString('utf8') })));
+  });
+
+  return router;
+}
