@@ -2,6 +2,7 @@
 // The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { LISTENER_KEYS, DEFAULT_PORTS, type ListenerKey } from '../core/config.js';
 import { SeedError } from '../core/tenants/seed-schema.js';
 import { runStart } from './start.js';
@@ -88,8 +89,10 @@ program
   .option('--effective-at <iso>', 'when its settings take effect (default: now on the emulated clock)')
   .action(async (file: string, opts: { data?: string; endpoints?: string; effectiveAt?: string }) => {
     const endpoints = readEndpoints(opts);
-    const query = opts.effectiveAt ? `?effectiveAt=${encodeURIComponent(opts.effectiveAt)}` : '';
-    const res = await httpsCall(endpoints, 'POST', `/_exogate/seed${query}`, { control: true, body: readFileSync(file, 'utf8'), headers: { 'content-type': 'text/yaml' } });
+    const text = readFileSync(file, 'utf8');
+    // origin: the problems name the file, as those of `exogate start --seed FILE` do.
+    const query = new URLSearchParams({ origin: resolve(file), ...(opts.effectiveAt ? { effectiveAt: opts.effectiveAt } : {}) });
+    const res = await httpsCall(endpoints, 'POST', `/_exogate/seed?${query}`, { control: true, body: text, headers: { 'content-type': 'text/yaml' } });
     const parsed = JSON.parse(res.body) as { problems?: string[]; error?: string };
     if (res.status !== 200) throw new SeedError(parsed.problems?.join('\n') ?? parsed.error ?? `HTTP ${res.status}`, parsed.problems ?? []);
     console.log(res.body);

@@ -1,6 +1,6 @@
 // `exogate start`: boots a gateway, prints where everything is, and shuts down cleanly on
 // Ctrl-C / SIGTERM (listeners closed, pending sign-in records flushed, clock saved).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { ListenerKey } from '../core/config.js';
@@ -27,10 +27,12 @@ const LISTENER_LABELS: Record<ListenerKey, string> = {
   https: 'HTTPS (identity platform, control API; EWS & co. to come)',
 };
 
-function demoAccounts(): string[] {
-  const seed = parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as { tenants: { users?: { upn: string; password?: string; appPasswords?: string[]; displayName?: string }[] }[] };
+/** The demo seed's accounts, for the demo tenants the store holds (matched by their fixed ids). */
+function demoAccounts(hasTenant: (id: string) => boolean): string[] {
+  const seed = parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as { tenants: { id?: string; users?: { upn: string; password?: string; appPasswords?: string[]; displayName?: string }[] }[] };
   const lines: string[] = [];
   for (const t of seed.tenants) {
+    if (!t.id || !hasTenant(t.id)) continue;
     for (const u of t.users ?? []) {
       const secret = u.appPasswords?.length ? `${u.password}  (app password ${u.appPasswords[0]})` : (u.password ?? '');
       lines.push(`  ${u.upn.padEnd(28)} ${secret.padEnd(48)} ${u.displayName ?? ''}`);
@@ -41,11 +43,17 @@ function demoAccounts(): string[] {
 
 export async function runStart(o: StartOptions): Promise<void> {
   const dataDir = resolve(o.data);
+  // The demo seed belongs to a new data folder only ("demo tenant seeded on first run"). Left to
+  // startGateway, it is applied to an existing store too: a folder made with --seed then either
+  // fails to restart without --seed (the demo's tenant ids clash) or silently gains the demo
+  // tenants and their passwords. (startGateway should itself seed the demo only when the store is
+  // new; with --database-url the CLI cannot tell, so that case still needs the fix there.)
+  const newFolder = !o.databaseUrl && !existsSync(join(dataDir, 'db'));
   const gateway = await startGateway({
     dataDir,
     databaseUrl: o.databaseUrl,
     seedFile: o.seed,
-    demo: o.demo,
+    demo: o.demo && (newFolder || !!o.databaseUrl),
     host: o.host,
     clock: o.clock,
     ports: o.ports,
@@ -65,7 +73,8 @@ export async function runStart(o: StartOptions): Promise<void> {
     `  Emulated clock  ${gateway.clock.now().toISOString()}`,
     `  Log             ${join(dataDir, 'exogate.log')}`,
   );
-  if (!o.seed && o.demo) out.push('', 'Demo accounts (seeds/demo.yaml; the README says what each one shows):', ...demoAccounts());
+  const accounts = o.demo ? demoAccounts((id) => gateway.core.directory.tenant(id)?.id === id.toLowerCase()) : [];
+  if (accounts.length) out.push('', 'Demo accounts (seeds/demo.yaml; the README says what each one shows):', ...accounts);
   out.push('', 'Press Ctrl-C to stop.');
   console.log(out.join('\n'));
 
@@ -77,7 +86,13 @@ export async function runStart(o: StartOptions): Promise<void> {
     }
     stopping = true;
     process.stderr.write(`exogate: ${signal}, shutting down...\n`);
-    await gateway.close();
+    try {
+      await gateway.close();
+    } catch (error) {
+      // Said plainly and with a failing exit code, rather than as an unhandled rejection.
+      process.stderr.write(`exogate: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
     process.stderr.write('exogate: stopped\n');
     process.exit(0);
   };

@@ -62,6 +62,10 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered] }> {
 
   async deliver(userId: string, body: Buffer, options: { folder?: string; flags?: string[]; internalDate?: Date } = {}): Promise<Delivered> {
     const folder = options.folder ?? 'INBOX';
+    // ensureMailbox() marks the mailbox ready inside this transaction; if the transaction rolls
+    // back (an unknown folder, a store error) its folders were never created, so unmark it, or
+    // every later delivery to this user would fail with "no folder".
+    const wasReady = this.#ready.has(userId);
     const uid = await this.sql.transaction(async (tx) => {
       await this.ensureMailbox(userId, tx);
       const rows = await tx.query<{ id: string; uid: number }>(
@@ -78,6 +82,9 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered] }> {
         body,
       ]);
       return Number(rows[0].uid);
+    }).catch((error: unknown) => {
+      if (!wasReady) this.#ready.delete(userId);
+      throw error;
     });
     const delivered = { userId, folder, uid };
     this.emit('delivered', delivered);

@@ -53,7 +53,7 @@ export class SignInWriter {
     }
     this.stats.recorded++;
     this.#queue.push(row);
-    if (this.#queue.length >= this.limits.signInFlushBatch) void this.flush();
+    if (this.#queue.length >= this.limits.signInFlushBatch) this.#background();
     else this.#schedule();
   }
 
@@ -86,8 +86,15 @@ export class SignInWriter {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    this.#flushing = this.#flushing.then(() => this.#write());
+    // Chained on the previous flush's settlement, not its success: one failed flush (which
+    // rejects only after close()) must not make every later flush reject with its error.
+    this.#flushing = this.#flushing.catch(() => undefined).then(() => this.#write());
     return this.#flushing;
+  }
+
+  /** A flush nobody awaits: its failure is logged by #write, never an unhandled rejection. */
+  #background(): void {
+    this.flush().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -99,7 +106,7 @@ export class SignInWriter {
     if (this.#timer || this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.flush();
+      this.#background();
     }, this.limits.signInFlushIntervalMs);
     this.#timer.unref();
   }
@@ -125,11 +132,21 @@ export class SignInWriter {
       this.stats.failedFlushes++;
       this.#queue = rows.concat(this.#queue);
       for (const u of usage) this.#countBack(u);
-      for (const c of clients) this.#clients.set(`${c.tenantId}|${c.protocol}|${c.day}|basic|${c.userId}|${c.client}`, c);
+      // Merged, not set: sign-ins counted while this flush was in flight are already in the map.
+      for (const c of clients) this.#clientBack(c);
       this.log?.error({ err: error, pending: this.#queue.length }, 'sign-in flush failed; will retry');
       if (!this.#closed) this.#schedule();
       else throw error;
     }
+  }
+
+  #clientBack(c: ClientCount): void {
+    const key = `${c.tenantId}|${c.protocol}|${c.day}|basic|${c.userId}|${c.client}`;
+    const existing = this.#clients.get(key);
+    if (existing) {
+      existing.successes += c.successes;
+      existing.lastSeen = Math.max(existing.lastSeen, c.lastSeen);
+    } else this.#clients.set(key, c);
   }
 
   #countBack(u: UsageCount): void {

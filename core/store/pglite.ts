@@ -85,7 +85,13 @@ export async function openPglite(dataDir?: string): Promise<Store> {
   const db = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite({ loadDataDir });
   await db.waitReady;
   const sql = wrap(db);
-  await migrate(sql);
+  try {
+    await migrate(sql);
+  } catch (error) {
+    // Release the cluster (and its files) so the caller can report the error and exit or retry.
+    await db.close().catch(() => undefined);
+    throw error;
+  }
   return {
     kind: 'pglite',
     location: dataDir ?? 'memory',

@@ -4,10 +4,13 @@ import { migrate } from './migrations.js';
 import type { Sql, SqlParam, Store } from './sql.js';
 
 // int8 as a JavaScript number, as PGlite returns it; counters and UIDs stay far below 2^53.
+// date as midnight UTC, as PGlite returns it (pg's own parser gives local midnight, so a
+// `day` column would read back as the previous day west of Greenwich).
 // Set on this pool's type table only, never on pg's global one.
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+    if (oid === 1082 && format !== 'binary') return (value: string) => new Date(value);
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
@@ -37,19 +40,28 @@ export async function openPostgres(databaseUrl: string, maxConnections = 10): Pr
           (await client.query(text, params as unknown[] | undefined)).rows as Row[],
         transaction: (nested) => nested(inner),
       };
+      // A connection whose rollback failed may still be inside the transaction: destroy it
+      // rather than hand it to the next caller.
+      let broken: Error | undefined;
       try {
         await client.query('begin');
         const result = await work(inner);
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((e: Error) => (broken = e));
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   };
-  await migrate(sql);
+  try {
+    await migrate(sql);
+  } catch (error) {
+    // Idle pooled connections would otherwise keep the process alive after a failed start.
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   return { kind: 'postgres', location: redact(databaseUrl), ...sql, close: () => pool.end() };
 }

@@ -141,6 +141,8 @@ function pathText(path: Path): string {
 
 export interface ParsedSeed {
   seed: Seed;
+  /** Where the seed came from (a file path, or "seed"); cross-field problems start with it too. */
+  origin: string;
   /** Maps a path to " (line N)" for cross-field checks made after parsing. */
   where(path: Path): string;
 }
@@ -154,7 +156,13 @@ export function parseSeed(source: string | object, origin = 'seed'): ParsedSeed 
     counter = new LineCounter();
     doc = parseDocument(source, { lineCounter: counter, prettyErrors: true });
     if (doc.errors.length) {
-      const problems = doc.errors.map((e) => `${origin}: ${e.message.split('\n')[0]}${e.linePos ? ` (line ${e.linePos[0].line})` : ''}`);
+      // The parser's first line ends in its own " at line L, column C:" (prettyErrors); the
+      // position is given once, in the "(line N ...)" form of the field problems below.
+      const problems = doc.errors.map((e) => {
+        const text = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        const where = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+        return `${origin}: YAML syntax error${where}: ${text}`;
+      });
       throw new SeedError(problems.join('\n'), problems);
     }
     data = doc.toJS() ?? {};
@@ -168,7 +176,7 @@ export function parseSeed(source: string | object, origin = 'seed'): ParsedSeed 
     });
     throw new SeedError(problems.join('\n'), problems);
   }
-  return { seed: result.data, where: (path) => lineOf(doc, counter, path) };
+  return { seed: result.data, origin, where: (path) => lineOf(doc, counter, path) };
 }
 
 export { pathText };

@@ -55,7 +55,9 @@ function expandUsers(tenant: SeedTenant, ti: number): ExpandedUser[] {
 /** Every problem in the seed that the schema alone cannot see, each with its field and line. */
 function crossCheck(parsed: ParsedSeed, directory: Directory): string[] {
   const problems: string[] = [];
-  const at = (path: (string | number)[], message: string) => problems.push(`seed: ${pathText(path)}${parsed.where(path)}: ${message}`);
+  // Named like the schema's problems (file path, field, line): a cross-field problem of a seed
+  // file used to say "seed:", so a broken demo.yaml or --seed file did not say which file it was.
+  const at = (path: (string | number)[], message: string) => problems.push(`${parsed.origin}: ${pathText(path)}${parsed.where(path)}: ${message}`);
   const tenantNames = new Map<string, number>();
   const domainOwner = new Map<string, string>();
   const upns = new Set<string>();

@@ -4,7 +4,7 @@
 // no Gmail-style XOAUTH2 challenge), and every reply line through servers/smtp/replies.ts.
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
 import type { SMTPServer } from 'smtp-server';
 import type { AuthAttempt } from '../../core/auth/attempt.js';
 import type { FrontEnd } from '../../core/frontends.js';
@@ -105,6 +105,12 @@ export class ExoSmtpConnection extends SMTPConnection {
       return undefined;
     }
     return parts[1];
+  }
+
+  // Exchange asks for MAIL before RCPT is even considered; smtp-server would say "need RCPT".
+  override handler_DATA(command: Buffer, callback: Callback): void {
+    if (!this.session.envelope.mailFrom) return this.reply('needMail'), callback();
+    super.handler_DATA(command, callback);
   }
 
   override handler_AUTH(command: Buffer, callback: Callback): void {

@@ -67,6 +67,10 @@ tenants:
       - upn: scanner@fabrikam.com
         password: "Scanner-Passw0rd!"
         casMailbox: { smtpClientAuthenticationDisabled: false }
+    apps:
+      - clientId: 00000000-0000-0000-0000-0000000000f1
+        displayName: Fabrikam Public Client
+        delegated: [SMTP.Send, IMAP.AccessAsUser.All]
   - name: northwind
     domains: [northwind.com]
     phase: before-programme

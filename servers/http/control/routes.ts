@@ -43,12 +43,14 @@ export function controlRoutes(ctx: HttpContext): Router {
     try {
       const body = req.body as unknown;
       const effectiveAt = typeof req.query.effectiveAt === 'string' ? req.query.effectiveAt : undefined;
+      // ?origin= names the seed in its problems (the CLI passes the file path), like a --seed file's.
+      const origin = typeof req.query.origin === 'string' && req.query.origin ? req.query.origin : undefined;
       const summary =
         typeof body === 'string'
-          ? await ctx.control.seed(body, { effectiveAt })
+          ? await ctx.control.seed(body, { effectiveAt, origin })
           : body && typeof body === 'object' && 'seed' in body
-            ? await ctx.control.seed((body as { seed: string | object }).seed, { effectiveAt: (body as { effectiveAt?: string }).effectiveAt ?? effectiveAt })
-            : await ctx.control.seed((body ?? {}) as object, { effectiveAt });
+            ? await ctx.control.seed((body as { seed: string | object }).seed, { effectiveAt: (body as { effectiveAt?: string }).effectiveAt ?? effectiveAt, origin })
+            : await ctx.control.seed((body ?? {}) as object, { effectiveAt, origin });
       res.json(summary);
     } catch (error) {
       problem(res, error);

@@ -34,11 +34,23 @@ function formOf(req: Request): Form {
     const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) {
-      form.client_id ??= decodeURIComponent(decoded.slice(0, colon));
-      form.client_secret ??= decodeURIComponent(decoded.slice(colon + 1));
+      form.client_id ??= decodeComponent(decoded.slice(0, colon));
+      form.client_secret ??= decodeComponent(decoded.slice(colon + 1));
     }
   }
   return form;
+}
+
+/**
+ * The Basic header's id and secret are form-urlencoded (RFC 6749 §2.3.1). A malformed escape is
+ * taken literally, so it fails as a wrong secret (401 AADSTS7000215) instead of throwing a 500.
+ */
+function decodeComponent(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function queryOf(req: Request): Form {
