@@ -131,10 +131,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   // Everything a seed can get wrong is found before anything is written (a broken seed leaves
   // no data folder behind). Seeds for an existing store are checked again once it is loaded.
   const given = readSeedSource(options);
-  const demo = options.demo ?? true;
-  const source = given ?? (demo ? { text: readFileSync(DEMO_SEED_PATH, 'utf8'), origin: DEMO_SEED_PATH } : null);
-  const parsed: ParsedSeed | null = source ? parseSeed(source.text, source.origin) : null;
-  if (parsed && (freshFolder || !dataDir) && !options.databaseUrl) checkSeed(parsed, await Directory.empty());
+  const parsedGiven: ParsedSeed | null = given ? parseSeed(given.text, given.origin) : null;
+  if (parsedGiven && (freshFolder || !dataDir) && !options.databaseUrl) checkSeed(parsedGiven, await Directory.empty());
 
   const createdDir = !!dataDir && !existsSync(dataDir);
   let store: Store | undefined;
@@ -160,7 +158,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const identity = new IdentityPlatform({ clock, directory, tokens, secrets, lockout, signIns, sql, limits });
     const control = new Control({ sql, clock, directory, mail, signIns, limits });
 
-    if (source && parsed) {
+    // The demo tenants belong to a new store only; an existing one keeps what it has.
+    const source = given ?? (fresh && (options.demo ?? true) ? { text: readFileSync(DEMO_SEED_PATH, 'utf8'), origin: DEMO_SEED_PATH } : null);
+    if (source) {
       const seedText = typeof source.text === 'string' ? source.text : JSON.stringify(source.text);
       // A seed's own `clock:` applies only to a new store, and only when startGateway was not given one.
       const summary = await control.seedOnce(seedText, source.origin, fresh);

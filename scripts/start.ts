@@ -1,6 +1,6 @@
 // `exogate start`: boots a gateway, prints where everything is, and shuts down cleanly on
 // Ctrl-C / SIGTERM (listeners closed, pending sign-in records flushed, clock saved).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { ListenerKey } from '../core/config.js';
@@ -43,17 +43,11 @@ function demoAccounts(hasTenant: (id: string) => boolean): string[] {
 
 export async function runStart(o: StartOptions): Promise<void> {
   const dataDir = resolve(o.data);
-  // The demo seed belongs to a new data folder only ("demo tenant seeded on first run"). Left to
-  // startGateway, it is applied to an existing store too: a folder made with --seed then either
-  // fails to restart without --seed (the demo's tenant ids clash) or silently gains the demo
-  // tenants and their passwords. (startGateway should itself seed the demo only when the store is
-  // new; with --database-url the CLI cannot tell, so that case still needs the fix there.)
-  const newFolder = !o.databaseUrl && !existsSync(join(dataDir, 'db'));
   const gateway = await startGateway({
     dataDir,
     databaseUrl: o.databaseUrl,
     seedFile: o.seed,
-    demo: o.demo && (newFolder || !!o.databaseUrl),
+    demo: o.demo,
     host: o.host,
     clock: o.clock,
     ports: o.ports,
@@ -78,13 +72,19 @@ export async function runStart(o: StartOptions): Promise<void> {
   out.push('', 'Press Ctrl-C to stop.');
   console.log(out.join('\n'));
 
-  let stopping = false;
+  // One Ctrl-C can arrive twice: the terminal signals the whole foreground group, and `npm start`
+  // forwards the signal to its child as well (when the shell execs node, that child is us). A
+  // repeat within REPEAT_MS is that same Ctrl-C and must not turn a clean stop into a forced exit
+  // that skips the flush; a later one is the user insisting.
+  const REPEAT_MS = 1000;
+  let stoppingSince: number | null = null;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < REPEAT_MS) return;
       process.stderr.write('exogate: forced exit\n');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     process.stderr.write(`exogate: ${signal}, shutting down...\n`);
     try {
       await gateway.close();
