@@ -53,7 +53,9 @@ export const AADSTS = {
     status: 400,
     text: "The user or administrator has not consented to use the application with ID '{appId}' named '{appName}'. Send an interactive authorization request for this user and resource.",
   },
-  70000: { error: 'invalid_grant', status: 400, text: "The provided value for the 'code' parameter is not valid." },
+  // One code for every grant whose code or token is not valid; the text names the parameter
+  // (observed: "the 'code' parameter", "the input parameter 'refresh_token' or 'assertion'").
+  70000: { error: 'invalid_grant', status: 400, text: 'The provided value for {parameter} is not valid.' },
   70008: {
     error: 'invalid_grant',
     status: 400,
@@ -110,7 +112,9 @@ export const AADSTS = {
     status: 401,
     text: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
   },
-  9002313: { error: 'invalid_request', status: 400, text: 'Invalid request. Request is malformed or invalid.' },
+  // Observed Entra bodies for a malformed or unknown refresh token or code carry invalid_grant
+  // (RFC 6749 §5.2), which is what tells MSAL to fall back to an interactive sign-in.
+  9002313: { error: 'invalid_grant', status: 400, text: 'Invalid request. Request is malformed or invalid.' },
   // Emulator-only: unsupported grant types get the OAuth 2.0 error with Entra's wording.
   70003: { error: 'unsupported_grant_type', status: 400, text: 'The app requested an unsupported grant type {grantType}.' },
 } as const satisfies Record<number, AadstsEntry>;

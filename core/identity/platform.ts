@@ -90,6 +90,20 @@ const isFailure = (x: unknown): x is Failure => !!x && typeof x === 'object' && 
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** AADSTS70000's parameter, per grant. */
+const BAD_CODE = { parameter: "the 'code' parameter" };
+const BAD_REFRESH_TOKEN = { parameter: "the input parameter 'refresh_token' or 'assertion'" };
+const BAD_DEVICE_CODE = { parameter: "the input parameter 'device_code'" };
+
+/** Entra writes AADSTS700082's dates the .NET way: `2020-02-26T21:52:54.2810613Z` and `90.00:00:00`. */
+const dotNetInstant = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`);
+function dotNetTimeSpan(seconds: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(seconds / 86400);
+  const rest = seconds % 86400;
+  return `${days ? `${days}.` : ''}${pad(Math.floor(rest / 3600))}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}`;
+}
+
 export class IdentityPlatform {
   readonly #codes = new Map<string, AuthorizationCode>();
   readonly #devices = new Map<string, DeviceCode>();
@@ -180,8 +194,8 @@ export class IdentityPlatform {
     );
     const row = rows[0];
     if (!row || row.revoked) return fail(9002313);
-    if (row.expires_at.getTime() <= now) return fail(700082, { issued: row.issued_at.toISOString(), lifetime: `${this.deps.limits.refreshTokenLifetimeSec} seconds` });
-    if (form.client_id && form.client_id.toLowerCase() !== row.client_id) return fail(70000);
+    if (row.expires_at.getTime() <= now) return fail(700082, { issued: dotNetInstant(row.issued_at), lifetime: dotNetTimeSpan(this.deps.limits.refreshTokenLifetimeSec) });
+    if (form.client_id && form.client_id.toLowerCase() !== row.client_id) return fail(70000, BAD_REFRESH_TOKEN);
     const tenant = this.deps.directory.tenant(row.tenant_id);
     if (!tenant || (t !== 'common' && t.id !== tenant.id)) return fail(9002313);
     const app = this.deps.directory.app(row.client_id);
@@ -198,12 +212,12 @@ export class IdentityPlatform {
   async #authorizationCode(t: Tenant | 'common', form: Form, ctx: RequestContext, now: number): Promise<TokenSuccess | Failure> {
     if (!form.code) return fail(900144, { name: 'code' });
     const entry = this.#codes.get(form.code);
-    if (!entry || entry.expiresAt <= now) return fail(70000);
+    if (!entry || entry.expiresAt <= now) return fail(70000, BAD_CODE);
     if (entry.redeemed) return fail(54005);
-    if (!form.client_id || form.client_id.toLowerCase() !== entry.clientId) return fail(70000);
+    if (!form.client_id || form.client_id.toLowerCase() !== entry.clientId) return fail(70000, BAD_CODE);
     if ((form.redirect_uri ?? '') !== entry.redirectUri) return fail(50011, { redirectUri: form.redirect_uri ?? '', appId: entry.clientId });
     const tenant = this.deps.directory.tenant(entry.tenantId)!;
-    if (t !== 'common' && t.id !== tenant.id) return fail(70000);
+    if (t !== 'common' && t.id !== tenant.id) return fail(70000, BAD_CODE);
     const app = this.deps.directory.app(entry.clientId)!;
     if (entry.codeChallenge) {
       if (!form.code_verifier) return fail(900144, { name: 'code_verifier' });
@@ -224,10 +238,10 @@ export class IdentityPlatform {
     const code = form.device_code ?? form.code;
     if (!code) return fail(900144, { name: 'device_code' });
     const entry = this.#devices.get(code);
-    if (!entry || entry.redeemed) return fail(70000);
+    if (!entry || entry.redeemed) return fail(70000, BAD_DEVICE_CODE);
     if (entry.expiresAt <= now) return fail(70020);
-    if (entry.declined) return fail(70000);
-    if (form.client_id && form.client_id.toLowerCase() !== entry.clientId) return fail(70000);
+    if (entry.declined) return fail(70000, BAD_DEVICE_CODE);
+    if (form.client_id && form.client_id.toLowerCase() !== entry.clientId) return fail(70000, BAD_DEVICE_CODE);
     if (!entry.userId) return fail(70016);
     entry.redeemed = true;
     const user = this.deps.directory.userById(entry.userId)!;
@@ -261,6 +275,9 @@ export class IdentityPlatform {
     const t = this.resolveTenant(tenantSegment);
     const tenant = t === 'common' ? this.deps.directory.tenantForUpn(username) : (t as Tenant);
     if (!tenant) return fail(50034, { user: username, tenant: tenantSegment });
+    // At common the user's tenant is known only now; the single-tenant app must live there, as ROPC requires.
+    const inTenant = this.#app(tenant, q);
+    if (isFailure(inTenant)) return inTenant;
     const parsed = this.#delegatedScope(checked.app, q.scope) as ParsedScope;
     // Interactive sign-in satisfies MFA (the emulator approves the second factor).
     const user = await this.#checkUser(tenant, checked.app, username, password, parsed.resource, ctx, now, 'Browser', true);
@@ -319,6 +336,9 @@ export class IdentityPlatform {
     const t = this.resolveTenant(entry.tenantSegment);
     const tenant = t === 'common' || !t ? this.deps.directory.tenantForUpn(username) : t;
     if (!tenant) return fail(50034, { user: username, tenant: entry.tenantSegment });
+    // As in authorize(): at common, the user's tenant must be the app's.
+    const inTenant = this.#app(tenant, { client_id: entry.clientId });
+    if (isFailure(inTenant)) return inTenant;
     const parsed = this.#delegatedScope(app, entry.scope) as ParsedScope;
     const user = await this.#checkUser(tenant, app, username, password, parsed.resource, ctx, now, 'Mobile Apps and Desktop clients', true);
     if (isFailure(user)) return user;

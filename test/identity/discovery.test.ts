@@ -89,10 +89,10 @@ t.test('discovery', async (t) => {
     t.same(v1.json(), res.json());
   });
 
-  t.test('unknown tenant → 400 AADSTS90002', async (t) => {
+  t.test('unknown tenant → 400 invalid_tenant AADSTS90002', async (t) => {
     for (const segment of ['nosuchtenant', 'nosuch.example.com', '6d6f6e6b-6579-4f00-8000-000000000000']) {
       const res = await https(gw, 'GET', `/${segment}/v2.0/.well-known/openid-configuration`);
-      const body = assertAadsts(t, res, { status: 400, error: 'invalid_request', code: 90002 });
+      const body = assertAadsts(t, res, { status: 400, error: 'invalid_tenant', code: 90002 });
       t.ok(body.error_description.startsWith(`AADSTS90002: Tenant '${segment}' not found.`), 'names the tenant as given');
     }
   });

@@ -141,6 +141,12 @@ t.test('password grant', async (t) => {
     assertAadsts(t, await postToken(gw, 'contoso.com', ropcForm('ops@fabrikam.com', 'Fabrikam-Passw0rd!')), { status: 400, error: 'invalid_grant', code: 50034 });
   });
 
+  t.test("common: a user of another tenant with contoso's single-tenant app → AADSTS700016", async (t) => {
+    const res = await postToken(gw, 'common', ropcForm('ops@fabrikam.com', 'Fabrikam-Passw0rd!'));
+    const body = assertAadsts(t, res, { status: 400, error: 'unauthorized_client', code: 700016 });
+    t.ok(body.error_description.startsWith(`AADSTS700016: Application with identifier '${PUBLIC_CLIENT}' was not found in the directory `));
+  });
+
   t.test('per-user MFA → AADSTS50076 (ROPC cannot answer the challenge)', async (t) => {
     const res = await postToken(gw, 'contoso.com', ropcForm(CAROL.upn, CAROL.password));
     assertAadsts(t, res, {
@@ -189,7 +195,8 @@ tenants:
   });
 
   t.test('two resources in one request → AADSTS28000', async (t) => {
-    const res = await postToken(gw, 'contoso.com', ropcForm(ALICE.upn, ALICE.password, `${IMAP_SCOPE} https://graph.microsoft.com/User.Read`, MAIL_APP));
+    const form = { ...ropcForm(ALICE.upn, ALICE.password, `${IMAP_SCOPE} https://graph.microsoft.com/User.Read`, MAIL_APP), client_secret: MAIL_APP_SECRET };
+    const res = await postToken(gw, 'contoso.com', form);
     assertAadsts(t, res, { status: 400, error: 'invalid_scope', code: 28000 });
   });
 

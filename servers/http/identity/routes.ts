@@ -70,7 +70,8 @@ export function identityRoutes(ctx: HttpContext): Router {
   router.get('/:tenant/v2.0/.well-known/openid-configuration', (req, res) => {
     const segment = req.params.tenant;
     const t = ctx.identity.resolveTenant(segment);
-    if (!t) return res.status(400).json(aadstsError(90002, ctx.clock.now(), { tenant: segment }).body);
+    // Entra's discovery endpoint names this error invalid_tenant (MSAL and az CLI show it so); the token endpoint keeps 90002's own.
+    if (!t) return res.status(400).json({ ...aadstsError(90002, ctx.clock.now(), { tenant: segment }).body, error: 'invalid_tenant' });
     const id = t === 'common' ? segment.toLowerCase() : t.id;
     const base = `${baseUrl(req)}/${id}`;
     res.json({
