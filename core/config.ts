@@ -18,6 +18,11 @@ export interface Limits {
   smtpMaxUnrecognizedCommands: number;
   /** PLAIN is accepted though not advertised; strict answers it 504 like Exchange (§4.1). */
   smtpStrictMechanisms: boolean;
+  /**
+   * Offer AUTH outside TLS. Exchange Online never does (§4.1); load tests may, to measure the
+   * sign-in path without TLS's cost.
+   */
+  smtpAllowPlainAuth: boolean;
 
   // --- all listeners ---
   /** Concurrent connections from one client address, per listener (not in the reference; generous for load tests). */
@@ -63,6 +68,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   smtpIdleTimeoutMs: 10 * 60 * 1000,
   smtpMaxUnrecognizedCommands: 10,
   smtpStrictMechanisms: false,
+  smtpAllowPlainAuth: false,
 
   maxConnectionsPerIp: 2000,
   shutdownGraceMs: 2000,

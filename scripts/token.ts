@@ -22,7 +22,9 @@ const USER_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All https://out
 
 export async function runToken(o: TokenOptions): Promise<void> {
   const endpoints = readEndpoints(o);
-  const tenant = o.tenant ?? (o.username?.includes('@') ? o.username.split('@')[1] : 'common');
+  const tenant = o.tenant ?? (o.username?.includes('@') ? o.username.split('@')[1] : undefined) ?? (o.device ? 'common' : undefined);
+  // An app signs in to one tenant: the identity platform refuses client credentials at /common.
+  if (!tenant) throw new Error('an app token needs --tenant (the tenant name, a domain or its GUID)');
   const post = async (path: string, fields: Record<string, string | undefined>) => {
     const body = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
     const res = await httpsCall(endpoints, 'POST', `/${encodeURIComponent(tenant)}/oauth2/v2.0/${path}`, {

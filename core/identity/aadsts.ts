@@ -96,6 +96,7 @@ export const AADSTS = {
     status: 400,
     text: 'The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive for {lifetime}.',
   },
+  900561: { error: 'invalid_request', status: 400, text: 'The endpoint only accepts POST, OPTIONS requests. Received a GET request.' },
   900144: { error: 'invalid_request', status: 400, text: "The request body must contain the following parameter: '{name}'." },
   1002012: {
     error: 'invalid_scope',

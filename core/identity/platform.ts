@@ -139,7 +139,7 @@ export class IdentityPlatform {
         result = await this.#authorizationCode(tenantOrCommon, form, ctx, now);
         break;
       case DEVICE_CODE_GRANT:
-        result = await this.#deviceCode(form, ctx, now);
+        result = await this.#deviceCode(tenantOrCommon, form, now);
         break;
       default:
         result = fail(70003, { grantType: grant });
@@ -150,6 +150,8 @@ export class IdentityPlatform {
   // --- grants ---
 
   async #clientCredentials(t: Tenant | 'common', form: Form, ctx: RequestContext, now: number): Promise<TokenSuccess | Failure> {
+    // An app signs in to one tenant, which /common cannot name.
+    if (t === 'common') return fail(50059);
     const app = this.#app(t, form);
     if (isFailure(app)) return app;
     if (!form.client_secret) return fail(7000218);
@@ -201,7 +203,10 @@ export class IdentityPlatform {
     const app = this.deps.directory.app(row.client_id);
     const user = this.deps.directory.userById(row.user_id);
     if (!app || !user) return fail(9002313);
-    if (app.secretHashes.length && form.client_secret && !(await this.#secretMatches(app, form.client_secret))) return fail(7000215, { appId: app.clientId });
+    if (app.secretHashes.length) {
+      if (!form.client_secret) return fail(7000218);
+      if (!(await this.#secretMatches(app, form.client_secret))) return fail(7000215, { appId: app.clientId });
+    }
     if (!user.settings.get('accountEnabled', now)) return fail(50057);
     const parsed = this.#delegatedScope(app, form.scope ?? row.scopes.join(' '));
     if (isFailure(parsed)) return parsed;
@@ -223,7 +228,9 @@ export class IdentityPlatform {
       if (!form.code_verifier) return fail(900144, { name: 'code_verifier' });
       const computed = entry.codeChallengeMethod === 'S256' ? createHash('sha256').update(form.code_verifier).digest('base64url') : form.code_verifier;
       if (computed !== entry.codeChallenge) return fail(501481);
-    } else if (app.secretHashes.length) {
+    }
+    // PKCE proves who started the flow; a confidential client still proves what it is.
+    if (app.secretHashes.length) {
       if (!form.client_secret) return fail(7000218);
       if (!(await this.#secretMatches(app, form.client_secret))) return fail(7000215, { appId: app.clientId });
     }
@@ -234,19 +241,21 @@ export class IdentityPlatform {
     return this.#issueForUser(tenant, app, user, parsed, entry.scope, now, ['pwd'], false, entry.nonce);
   }
 
-  async #deviceCode(form: Form, ctx: RequestContext, now: number): Promise<TokenSuccess | Failure> {
+  async #deviceCode(t: Tenant | 'common', form: Form, now: number): Promise<TokenSuccess | Failure> {
     const code = form.device_code ?? form.code;
     if (!code) return fail(900144, { name: 'device_code' });
+    if (!form.client_id) return fail(900144, { name: 'client_id' });
     const entry = this.#devices.get(code);
     if (!entry || entry.redeemed) return fail(70000, BAD_DEVICE_CODE);
     if (entry.expiresAt <= now) return fail(70020);
     if (entry.declined) return fail(70000, BAD_DEVICE_CODE);
-    if (form.client_id && form.client_id.toLowerCase() !== entry.clientId) return fail(70000, BAD_DEVICE_CODE);
+    if (form.client_id.toLowerCase() !== entry.clientId) return fail(70000, BAD_DEVICE_CODE);
+    const app = this.deps.directory.app(entry.clientId)!;
+    if (t !== 'common' && t.id !== app.tenantId) return fail(70000, BAD_DEVICE_CODE);
     if (!entry.userId) return fail(70016);
     entry.redeemed = true;
     const user = this.deps.directory.userById(entry.userId)!;
     const tenant = this.deps.directory.tenant(user.tenantId)!;
-    const app = this.deps.directory.app(entry.clientId)!;
     const parsed = this.#delegatedScope(app, entry.scope);
     if (isFailure(parsed)) return parsed;
     return this.#issueForUser(tenant, app, user, parsed, entry.scope, now, ['pwd']);

@@ -30,6 +30,8 @@ export class DirectoryWriter {
   readonly #pending: (() => void)[] = [];
   /** Tenants and users created in this batch, visible to later steps of the same batch. */
   readonly created = { tenants: new Map<string, Tenant>(), users: new Map<string, User>() };
+  /** `<tenant id>|<domain>` added in this batch: memory shows them only after commit. */
+  readonly #addedDomains = new Set<string>();
 
   constructor(
     readonly tx: Sql,
@@ -81,8 +83,12 @@ export class DirectoryWriter {
 
   async addDomain(tenant: Tenant, domain: string): Promise<void> {
     const d = domain.toLowerCase();
-    if (tenant.domains.includes(d)) return;
+    // A domain named twice in one batch (a seed listing contoso.com and Contoso.com) is added
+    // once; checking memory alone would insert it twice and fail the batch on the primary key.
+    const key = `${tenant.id}|${d}`;
+    if (tenant.domains.includes(d) || this.#addedDomains.has(key)) return;
     await this.tx.query('insert into tenant_domains (domain, tenant_id) values ($1, $2)', [d, tenant.id]);
+    this.#addedDomains.add(key);
     this.stage(() => {
       tenant.domains.push(d);
       this.directory.indexTenant(tenant);

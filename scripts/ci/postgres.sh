@@ -12,7 +12,9 @@
 # Runs as root (CI) by switching to the `postgres` user, or as any other user as itself.
 set -euo pipefail
 
-STATE="${EXOGATE_PG_STATE:-${TMPDIR:-/tmp}/exogate-ci-postgres.state}"
+# The cluster's folder must be reachable by the `postgres` user: /tmp, not a private TMPDIR.
+BASE="${EXOGATE_PG_TMPDIR:-/tmp}"
+STATE="${EXOGATE_PG_STATE:-$BASE/exogate-ci-postgres.state}"
 DB_NAME="${EXOGATE_PG_DATABASE:-exogate_test}"
 DB_PASSWORD="exogate"
 
@@ -20,9 +22,12 @@ log() { printf 'postgres.sh: %s\n' "$*" >&2; }
 
 # The newest installed server's bin folder (Debian keeps them in /usr/lib/postgresql/<major>/bin).
 pg_bin() {
-  local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-  if [[ -n "$dir" && -x "$dir/initdb" ]]; then echo "$dir"; return 0; fi
+  local dir best=""
+  for dir in /usr/lib/postgresql/*/bin; do
+    [[ -x "$dir/initdb" ]] || continue
+    if [[ -z "$best" ]] || [[ "$(printf '%s\n%s\n' "$best" "$dir" | sort -V | tail -n 1)" == "$dir" ]]; then best="$dir"; fi
+  done
+  if [[ -n "$best" ]]; then echo "$best"; return 0; fi
   if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then dirname "$(command -v initdb)"; return 0; fi
   return 1
 }
@@ -34,7 +39,8 @@ install_postgres() {
   # service start (postgresql-common reads this file; see its README.Debian).
   mkdir -p /etc/postgresql-common
   [[ -e /etc/postgresql-common/createcluster.conf ]] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
-  export DEBIAN_FRONTEND=noninteractive
+  # Keep that file as written when the package's postinst (ucf) meets it.
+  export DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1
   local apt_opts=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   if ! apt-get install "${apt_opts[@]}" postgresql >&2; then
     apt-get update -q >&2
@@ -63,12 +69,15 @@ start() {
     useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   fi
 
+  # A cluster a previous start left behind (same machine, no stop) goes first.
+  if [[ -f "$STATE" ]]; then stop; fi
+
   local dir
-  dir="$(mktemp -d "${TMPDIR:-/tmp}/exogate-pg.XXXXXX")"
+  dir="$(mktemp -d "$BASE/exogate-pg.XXXXXX")"
   chmod 755 "$dir"
   mkdir "$dir/data" "$dir/run"
   printf '%s\n' "$DB_PASSWORD" > "$dir/pwfile"
-  [[ "$(id -u)" == 0 ]] && chown -R postgres: "$dir"
+  if [[ "$(id -u)" == 0 ]]; then chown -R postgres: "$dir"; fi
 
   log "initdb in $dir/data ($("$bin/postgres" --version))"
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" -E UTF8 --locale=C \
@@ -103,7 +112,7 @@ stop() {
   source "$STATE"
   as_owner "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >&2 || true
   rm -rf "$PGDIR" "$STATE"
-  log "stopped"
+  log "stopped the server on port $PGPORT"
 }
 
 case "${1:-start}" in

@@ -79,7 +79,7 @@ export class ExoSmtpConnection extends SMTPConnection {
       size: this.#ctx.limits.smtpMaxMessageBytes,
       startTls: !this.secure,
       // AUTH is offered only inside TLS (reference §4.1).
-      auth: this.secure,
+      auth: this.secure || this.#ctx.limits.smtpAllowPlainAuth,
       mechanisms: ADVERTISED_MECHANISMS,
     });
     const first = render(EVENTS.ehlo, this.renderContext({ ip: this.remoteAddress }));
@@ -118,7 +118,7 @@ export class ExoSmtpConnection extends SMTPConnection {
     // Exchange's sample uses lower case (`auth xoauth2`); mechanism names are case-insensitive (RFC 4954).
     const name = (args.shift() ?? '').toUpperCase();
     const mechanism = MECHANISMS.get(name);
-    if (!this.secure) return this.reply('unrecognizedAuth'), callback();
+    if (!this.secure && !this.#ctx.limits.smtpAllowPlainAuth) return this.reply('unrecognizedAuth'), callback();
     const protocol = (this._socket as TLSSocket).getProtocol?.();
     if (protocol && LEGACY_TLS.has(protocol)) {
       this.reply('legacyTls');

@@ -28,7 +28,7 @@ t.test('client commands against a gateway started with npm start', async (t) => 
   });
 
   await t.test('exogate token', async (t) => {
-    const app = await run(['token', ...at, '--client-id', DEMO_APP.clientId, '--client-secret', DEMO_APP.secret]);
+    const app = await run(['token', ...at, '--tenant', 'contoso', '--client-id', DEMO_APP.clientId, '--client-secret', DEMO_APP.secret]);
     t.equal(app.code, 0, `client credentials: exit 0 ${app.stderr}`);
     const appToken = app.stdout.trim();
     t.match(appToken, JWT, 'prints a JWT (three dot-separated parts) and nothing else');
@@ -40,16 +40,20 @@ t.test('client commands against a gateway started with npm start', async (t) => 
     t.match(userToken, JWT, 'prints a JWT');
     t.match(JSON.stringify(claims(userToken)), ALICE.upn, "carries alice's name");
 
-    const json = await run(['token', ...at, '--client-id', DEMO_APP.clientId, '--client-secret', DEMO_APP.secret, '--json']);
+    const json = await run(['token', ...at, '--tenant', 'contoso.com', '--client-id', DEMO_APP.clientId, '--client-secret', DEMO_APP.secret, '--json']);
     t.equal(json.code, 0);
     const response = JSON.parse(json.stdout) as { access_token: string; token_type: string; expires_in: number };
     t.match(response, { token_type: 'Bearer' }, '--json prints the whole token response');
     t.match(response.access_token, JWT);
 
-    const bad = await run(['token', ...at, '--client-id', DEMO_APP.clientId, '--client-secret', 'not-the-secret']);
+    const bad = await run(['token', ...at, '--tenant', 'contoso', '--client-id', DEMO_APP.clientId, '--client-secret', 'not-the-secret']);
     t.not(bad.code, 0, 'a bad secret exits non-zero');
     t.match(bad.stderr, /AADSTS7000215: Invalid client secret provided/, "with Entra's AADSTS text on stderr");
     t.equal(bad.stdout, '', 'and prints no token');
+
+    const noTenant = await run(['token', ...at, '--client-id', DEMO_APP.clientId, '--client-secret', DEMO_APP.secret]);
+    t.not(noTenant.code, 0, 'an app token without --tenant');
+    t.match(noTenant.stderr, /needs --tenant/);
 
     const wrongPassword = await run(['token', ...at, '--username', ALICE.upn, '--password', 'not-her-password', '--client-id', DEMO_PUBLIC_CLIENT]);
     t.not(wrongPassword.code, 0, 'a wrong password exits non-zero');

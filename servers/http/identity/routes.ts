@@ -109,6 +109,10 @@ export function identityRoutes(ctx: HttpContext): Router {
     noStore(res).status(result.status).json(result.body);
   });
 
+  router.get('/:tenant/oauth2/v2.0/token', (_req, res) => {
+    noStore(res).status(400).json(aadstsError(900561, ctx.clock.now()).body);
+  });
+
   router.post('/:tenant/oauth2/v2.0/devicecode', form, (req, res) => {
     const result = ctx.identity.startDeviceCode(req.params.tenant as string, formOf(req), `${baseUrl(req)}/devicelogin`);
     noStore(res).status(result.status).json(result.body);

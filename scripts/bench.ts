@@ -1,0 +1,217 @@
+// `npm run bench`: the benchmarks of BENCHMARKS.md, measured and written there. Never a test.
+//
+// The server under test runs in its own process pinned to core 0; the load generator (this
+// process) is pinned to core 1 where `taskset` exists. Every figure is the median of RUNS runs,
+// with the min–max beside it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type RunReport } from './load/runner.js';
+import { smtpAuthSession, type SmtpTransport } from './load/smtp.js';
+import { benchUser } from './bench/seed.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TASKSET = existsSync('/usr/bin/taskset') && cpus().length > 1;
+
+interface Figure {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+function figure(values: number[]): Figure {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values };
+}
+
+function pinned(core: number, args: string[]): [string, string[]] {
+  return TASKSET ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
+}
+
+if (TASKSET) spawn('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+
+/** Starts a server process and waits for its READY line. */
+async function server(args: string[]): Promise<{ child: ChildProcess; info: Record<string, unknown>; stop(): Promise<string> }> {
+  const [cmd, argv] = pinned(0, [join(ROOT, 'dist/scripts/bench/gateway-process.js'), ...args]);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /^READY (.*)$/m.exec(output);
+      if (m) resolve(JSON.parse(m[1]) as Record<string, unknown>);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
+  });
+  return {
+    child,
+    info,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve(output));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function authCoreBench(): Promise<Record<string, Figure>> {
+  const runs: Record<string, number[]> = {};
+  for (let r = 0; r < RUNS; r++) {
+    const [cmd, argv] = pinned(0, [join(ROOT, 'dist/scripts/bench/auth-core.js')]);
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SECONDS: String(Math.min(SECONDS, 3)) } });
+      let text = '';
+      child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`auth-core bench exited ${code}`))));
+    });
+    const { results } = JSON.parse(out.trim().split('\n').pop()!) as { results: Record<string, { decisionsPerSecond: number }> };
+    for (const [name, v] of Object.entries(results)) (runs[name] ??= []).push(v.decisionsPerSecond);
+    process.stderr.write(`auth core run ${r + 1}/${RUNS} done\n`);
+  }
+  return Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, figure(v)]));
+}
+
+interface SmtpRow {
+  server: 'exogate' | 'bare smtp-server';
+  transport: SmtpTransport;
+  outcome: 'accepted' | 'rejected';
+  concurrency: number;
+  perSecond: Figure;
+  p99: Figure;
+  replies: Record<string, number>;
+  errors: number;
+}
+
+async function smtpBench(): Promise<SmtpRow[]> {
+  const rows: SmtpRow[] = [];
+  const exo = await server(['exogate']);
+  const ca = String(exo.info.caCert);
+  const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
+  mkdirSync(certDir, { recursive: true });
+  const { loadOrCreateCertificates } = await import('../certs/ca.js');
+  const bareCerts = loadOrCreateCertificates(certDir);
+  const keyFile = join(certDir, 'certs', 'server-key.pem');
+  const certFile = join(certDir, 'certs', 'server.pem');
+  const bare = await server(['bare-smtp', keyFile, certFile]);
+
+  const targets = [
+    { name: 'exogate' as const, info: exo.info, ca },
+    { name: 'bare smtp-server' as const, info: bare.info, ca: bareCerts.caCertPem },
+  ];
+  for (const transport of ['plain', 'tls'] as const) {
+    for (const outcome of ['accepted', 'rejected'] as const) {
+      for (const concurrency of [1, 64]) {
+        for (const target of targets) {
+          if (target.name === 'bare smtp-server' && outcome === 'rejected') continue; // it accepts everything
+          const perSecond: number[] = [];
+          const p99: number[] = [];
+          let last: RunReport | undefined;
+          for (let r = 0; r < RUNS; r++) {
+            last = await runLoad({
+              concurrency,
+              durationMs: SECONDS * 1000,
+              session: (n) =>
+                smtpAuthSession({
+                  host: '127.0.0.1',
+                  port: Number(transport === 'tls' ? target.info.smtps : target.info.smtp),
+                  transport,
+                  tls: { ca: target.ca, servername: 'localhost', rejectUnauthorized: true },
+                  user: benchUser(n),
+                  password: outcome === 'accepted' ? 'Bench-Passw0rd!' : 'wrong-password',
+                }),
+            });
+            perSecond.push(Math.round(last.perSecond));
+            p99.push(Math.round(last.latencyMs.p99 * 10) / 10);
+          }
+          rows.push({ server: target.name, transport, outcome, concurrency, perSecond: figure(perSecond), p99: figure(p99), replies: last!.outcomes, errors: last!.errors });
+          process.stderr.write(`smtp ${target.name} ${transport} ${outcome} c=${concurrency}: ${figure(perSecond).median}/s ${JSON.stringify(last!.outcomes)}\n`);
+        }
+      }
+    }
+  }
+  const exoOut = await exo.stop();
+  await bare.stop();
+  const stats = /^STATS (.*)$/m.exec(exoOut);
+  if (stats) process.stderr.write(`exogate sign-in writer: ${stats[1]}\n`);
+  return rows;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+const fmt = (f: Figure) => `${f.median.toLocaleString('en-US')} (${f.min.toLocaleString('en-US')}–${f.max.toLocaleString('en-US')})`;
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const started = new Date();
+  const sections: string[] = [];
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${TASKSET ? 'server on core 0, load generator on core 1 (taskset)' : 'no CPU pinning'}`;
+
+  if (!only || only === 'auth') {
+    const auth = await authCoreBench();
+    sections.push(
+      '### Auth core, in process (decisions per second, one core)',
+      '',
+      table(
+        ['attempt', 'decisions/s median (min–max)'],
+        Object.entries(auth).map(([name, f]) => [name, fmt(f)]),
+      ),
+    );
+  }
+  if (!only || only === 'smtp') {
+    const smtp = await smtpBench();
+    const byKey = (r: SmtpRow) => `${r.transport}|${r.outcome}|${r.concurrency}`;
+    const bare = new Map(smtp.filter((r) => r.server === 'bare smtp-server').map((r) => [byKey(r), r]));
+    sections.push(
+      '### SMTP AUTH sessions per second over loopback',
+      '',
+      'A session: connect, greeting, EHLO, AUTH PLAIN, QUIT. *plain* is a cleartext connection (exogate with `smtpAllowPlainAuth`, which Exchange Online never offers); *TLS* is the implicit-TLS port. Accepted: the right password of one of 1,000 users; rejected: a wrong password (`535 5.7.139 … the user credentials were incorrect.`, a sign-in record each). The bare smtp-server accepts every AUTH and does nothing else: the ceiling for an smtp-server-based gateway.',
+      '',
+      table(
+        ['transport', 'outcome', 'concurrency', 'exogate sessions/s', 'exogate p99 ms', 'bare smtp-server sessions/s', 'exogate / bare'],
+        smtp
+          .filter((r) => r.server === 'exogate')
+          .map((r) => {
+            const b = r.outcome === 'accepted' ? bare.get(byKey(r)) : bare.get(`${r.transport}|accepted|${r.concurrency}`);
+            return [
+              r.transport,
+              r.outcome,
+              String(r.concurrency),
+              fmt(r.perSecond),
+              String(r.p99.median),
+              b ? fmt(b.perSecond) : '—',
+              b ? `${Math.round((r.perSecond.median / b.perSecond.median) * 100)}%` : '—',
+            ];
+          }),
+      ),
+      '',
+      'Replies counted in the last run of each row (exact text, bracket elided):',
+      '',
+      ...smtp.filter((r) => r.server === 'exogate').map((r) => `- ${r.transport} ${r.outcome} c=${r.concurrency}: ${Object.entries(r.replies).map(([k, v]) => `\`${k}\` × ${v}`).join(', ')}${r.errors ? `; ${r.errors} errors` : ''}`),
+    );
+  }
+
+  const body = [
+    `<!-- bench:start ${only ?? 'all'} -->`,
+    `Measured ${started.toISOString().slice(0, 10)} with \`npm run bench${only ? ` -- ${only}` : ''}\` (BENCH_RUNS=${RUNS}, BENCH_SECONDS=${SECONDS}) on ${machine}.`,
+    '',
+    ...sections,
+    `<!-- bench:end ${only ?? 'all'} -->`,
+  ].join('\n');
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const marker = new RegExp(`<!-- bench:start ${only ?? 'all'} -->[\\s\\S]*?<!-- bench:end ${only ?? 'all'} -->`);
+  writeFileSync(file, marker.test(current) ? current.replace(marker, body) : `${current.trimEnd()}\n\n${body}\n`);
+  console.log(body);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+// A server under test, in its own process (pinned to its own core by the bench): either an
+// exogate gateway, or the bare smtp-server ceiling (accepts every AUTH, nothing else).
+// Prints one line "READY <json>" and runs until SIGTERM.
+import { readFileSync } from 'node:fs';
+import { SMTPServer } from 'smtp-server';
+import { startGateway } from '../../gateway.js';
+import { BENCH_SEED } from './seed.js';
+
+const mode = process.argv[2] ?? 'exogate';
+
+async function main(): Promise<void> {
+  if (mode === 'bare-smtp') {
+    const [key, cert] = [readFileSync(process.argv[3], 'utf8'), readFileSync(process.argv[4], 'utf8')];
+    const make = (secure: boolean) =>
+      new SMTPServer({
+        secure,
+        key,
+        cert,
+        logger: false,
+        disableReverseLookup: true,
+        allowInsecureAuth: true,
+        authMethods: ['PLAIN', 'LOGIN'],
+        onAuth: (_auth, _session, cb) => cb(null, { user: 'anyone' }),
+      });
+    const plain = make(false);
+    const tls = make(true);
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+    const port = (s: SMTPServer) => (s.server.address() as { port: number }).port;
+    console.log(`READY ${JSON.stringify({ smtp: port(plain), smtps: port(tls) })}`);
+    process.on('SIGTERM', () => process.exit(0));
+    return;
+  }
+  const gateway = await startGateway({
+    seed: BENCH_SEED,
+    demo: false,
+    ports: {},
+    limits: { smtpAllowPlainAuth: true, passwordHashCost: 12 },
+  });
+  console.log(`READY ${JSON.stringify({ ...gateway.ports, caCert: gateway.caCert, controlToken: gateway.controlToken, dataDir: null })}`);
+  process.on('SIGTERM', async () => {
+    const stats = gateway.core.signIns.stats;
+    await gateway.close();
+    console.log(`STATS ${JSON.stringify(stats)}`);
+    process.exit(0);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
