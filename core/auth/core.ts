@@ -38,7 +38,7 @@ import { EXCHANGE_AUDIENCES, EXCHANGE_APP_ID } from '../identity/resources.js';
 import type { AccessTokenClaims, TokenService } from '../identity/tokens.js';
 import { microsoftBlocksBasic, smtpBasicRetired } from '../programme/blocks.js';
 import { PROTOCOLS, type ProtocolFacts } from '../protocols.js';
-import { buildSignIn, OUTCOME_ERROR_CODES } from '../signins/record.js';
+import { newSignIn, OUTCOME_ERROR_CODES } from '../signins/record.js';
 import type { SignInWriter } from '../signins/writer.js';
 import type { Directory } from '../tenants/directory.js';
 import { policyAt, type Tenant, type User } from '../tenants/model.js';
@@ -189,21 +189,23 @@ export class AuthCore {
     credential?: 'password' | 'app-password',
   ): Decision {
     const errorCode = OUTCOME_ERROR_CODES[outcome];
-    const blockLegacy = tenant.org.get('blockLegacyAuthentication', now);
-    const record = buildSignIn({
+    const blocked = outcome === 'conditional-access';
+    const record = newSignIn({
       at: now,
+      tenantId: tenant.id,
       tenantName: tenant.domains[0],
       user: user ?? null,
       typedUserName: user ? undefined : a.username,
       clientAppUsed: facts.clientAppUsed,
       ipAddress: a.clientIp,
       errorCode,
-      conditionalAccessPolicy: blockLegacy ? BLOCK_LEGACY_POLICY : null,
-      blockedByConditionalAccess: outcome === 'conditional-access',
+      // Conditional access is evaluated after the first factor; only the block shows it applied.
+      conditionalAccessPolicy: blocked ? BLOCK_LEGACY_POLICY : null,
+      blockedByConditionalAccess: blocked,
       userAgent: a.userAgent,
       deviceId: a.deviceId,
     });
-    this.deps.signIns.record({ tenantId: tenant.id, record, userAgent: a.userAgent });
+    this.deps.signIns.record(record);
     return {
       outcome,
       protocol: a.protocol,

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Lockout } from '../auth/lockout.js';
 import type { Clock } from '../clock.js';
 import type { Limits } from '../config.js';
-import { buildSignIn } from '../signins/record.js';
+import { newSignIn } from '../signins/record.js';
 import type { SignInWriter } from '../signins/writer.js';
 import type { Sql } from '../store/sql.js';
 import type { Directory } from '../tenants/directory.js';
@@ -533,11 +533,10 @@ export class IdentityPlatform {
     interactive: boolean,
     typedUserName?: string,
   ): void {
-    this.deps.signIns.record({
-      tenantId: tenant.id,
-      userAgent: ctx.userAgent,
-      record: buildSignIn({
+    this.deps.signIns.record(
+      newSignIn({
         at: now,
+        tenantId: tenant.id,
         tenantName: tenant.domains[0],
         user,
         typedUserName,
@@ -553,15 +552,14 @@ export class IdentityPlatform {
         userAgent: ctx.userAgent,
         correlationId: ctx.correlationId,
       }),
-    });
+    );
   }
 
   #recordApp(tenant: Tenant, app: App, ctx: RequestContext, now: number, code: AadstsCode | 0, resource?: Resource): void {
-    this.deps.signIns.record({
-      tenantId: tenant.id,
-      userAgent: ctx.userAgent,
-      record: buildSignIn({
+    this.deps.signIns.record(
+      newSignIn({
         at: now,
+        tenantId: tenant.id,
         tenantName: tenant.domains[0],
         user: null,
         appId: app.clientId,
@@ -577,7 +575,7 @@ export class IdentityPlatform {
         userAgent: ctx.userAgent,
         correlationId: ctx.correlationId,
       }),
-    });
+    );
   }
 
   #error(failure: Failure, ctx: RequestContext, now: number): TokenResult {

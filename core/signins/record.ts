@@ -1,10 +1,143 @@
-// The sign-in record: Microsoft Graph's signIn resource (reference §9.1), built from a decision
-// or a token request. Records carry no secret: no password, no token, no authorization header.
+// Sign-in records. A decision appends a compact record (a flat object, microseconds to build);
+// the store keeps it as plain columns; readers get Microsoft Graph's signIn resource
+// (reference §9.1) built from it. Records carry no secret: no password, token or header.
 import { randomUUID } from 'node:crypto';
 import type { Outcome } from '../auth/attempt.js';
 import { aadstsText, type AadstsCode } from '../identity/aadsts.js';
 import { EXCHANGE_APP_ID } from '../identity/resources.js';
+import type { Column } from '../store/sql.js';
 
+export type SignInEventType = 'interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal';
+export type ConditionalAccessStatus = 'success' | 'failure' | 'notApplied';
+
+/** What is stored, one column each. */
+export interface SignInRecord {
+  id: string;
+  at: number;
+  tenantId: string | null;
+  userId: string | null;
+  upn: string | null;
+  userDisplayName: string | null;
+  appId: string;
+  appDisplayName: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  clientAppUsed: string;
+  errorCode: number;
+  failureReason: string | null;
+  ip: string;
+  correlationId: string;
+  userAgent: string | null;
+  deviceId: string | null;
+  caStatus: ConditionalAccessStatus;
+  caPolicy: { id: string; displayName: string } | null;
+  interactive: boolean;
+  eventType: SignInEventType;
+}
+
+/** The signins table's columns, in SignInRecord's order (see toRow). */
+export const SIGNIN_COLUMNS: readonly Column[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'created_at', type: 'timestamptz' },
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'user_id', type: 'uuid' },
+  { name: 'upn', type: 'text' },
+  { name: 'user_display_name', type: 'text' },
+  { name: 'app_id', type: 'text' },
+  { name: 'app_display_name', type: 'text' },
+  { name: 'resource_id', type: 'text' },
+  { name: 'resource_display_name', type: 'text' },
+  { name: 'client_app_used', type: 'text' },
+  { name: 'error_code', type: 'integer' },
+  { name: 'failure_reason', type: 'text' },
+  { name: 'ip', type: 'text' },
+  { name: 'correlation_id', type: 'text' },
+  { name: 'user_agent', type: 'text' },
+  { name: 'device_id', type: 'text' },
+  { name: 'ca_status', type: 'text' },
+  { name: 'ca_policy', type: 'jsonb' },
+  { name: 'interactive', type: 'boolean' },
+  { name: 'event_type', type: 'text' },
+];
+
+export function toRow(r: SignInRecord): unknown[] {
+  return [
+    r.id,
+    new Date(r.at),
+    r.tenantId,
+    r.userId,
+    r.upn,
+    r.userDisplayName,
+    r.appId,
+    r.appDisplayName,
+    r.resourceId,
+    r.resourceDisplayName,
+    r.clientAppUsed,
+    r.errorCode,
+    r.failureReason,
+    r.ip,
+    r.correlationId,
+    r.userAgent,
+    r.deviceId,
+    r.caStatus,
+    r.caPolicy,
+    r.interactive,
+    r.eventType,
+  ];
+}
+
+/** A row as the store returns it (snake_case columns). */
+export interface SignInRowFromStore {
+  id: string;
+  created_at: Date;
+  tenant_id: string | null;
+  user_id: string | null;
+  upn: string | null;
+  user_display_name: string | null;
+  app_id: string;
+  app_display_name: string;
+  resource_id: string;
+  resource_display_name: string;
+  client_app_used: string;
+  error_code: number;
+  failure_reason: string | null;
+  ip: string;
+  correlation_id: string;
+  user_agent: string | null;
+  device_id: string | null;
+  ca_status: ConditionalAccessStatus;
+  ca_policy: { id: string; displayName: string } | null;
+  interactive: boolean;
+  event_type: SignInEventType;
+}
+
+export function fromRow(row: SignInRowFromStore): SignInRecord {
+  return {
+    id: row.id,
+    at: row.created_at.getTime(),
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    upn: row.upn,
+    userDisplayName: row.user_display_name,
+    appId: row.app_id,
+    appDisplayName: row.app_display_name,
+    resourceId: row.resource_id,
+    resourceDisplayName: row.resource_display_name,
+    clientAppUsed: row.client_app_used,
+    errorCode: row.error_code,
+    failureReason: row.failure_reason,
+    ip: row.ip,
+    correlationId: row.correlation_id,
+    userAgent: row.user_agent,
+    deviceId: row.device_id,
+    caStatus: row.ca_status,
+    caPolicy: row.ca_policy,
+    interactive: row.interactive,
+    eventType: row.event_type,
+  };
+}
+
+/** Microsoft Graph's signIn resource (v1.0, plus beta's signInEventTypes). */
 export interface SignIn {
   id: string;
   createdDateTime: string;
@@ -16,7 +149,7 @@ export interface SignIn {
   ipAddress: string;
   clientAppUsed: string;
   correlationId: string;
-  conditionalAccessStatus: 'success' | 'failure' | 'notApplied';
+  conditionalAccessStatus: ConditionalAccessStatus;
   appliedConditionalAccessPolicies: {
     id: string;
     displayName: string;
@@ -25,8 +158,7 @@ export interface SignIn {
     result: 'success' | 'failure' | 'notApplied' | 'notEnabled';
   }[];
   isInteractive: boolean;
-  /** Graph beta's field; v1.0 lists only user sign-ins, which this tells apart. */
-  signInEventTypes: ('interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal')[];
+  signInEventTypes: SignInEventType[];
   deviceDetail: {
     deviceId: string;
     displayName: string;
@@ -48,12 +180,72 @@ export interface SignIn {
   status: { errorCode: number; failureReason: string | null; additionalDetails: string | null };
 }
 
-/** A record plus the columns it is stored and filtered by. */
-export interface SignInRow {
-  tenantId: string | null;
-  record: SignIn;
-  /** Kept beside the record for the usage report; not a Graph v1.0 field. */
-  userAgent?: string;
+/** Just enough of a user agent for deviceDetail's browser and operatingSystem. */
+function describeAgent(userAgent = ''): { browser: string; operatingSystem: string } {
+  const os = /Windows/i.test(userAgent)
+    ? 'Windows'
+    : /iPhone|iPad|iOS/i.test(userAgent)
+      ? 'Ios'
+      : /Mac OS|Macintosh/i.test(userAgent)
+        ? 'MacOs'
+        : /Android/i.test(userAgent)
+          ? 'Android'
+          : /Linux/i.test(userAgent)
+            ? 'Linux'
+            : '';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Chrome\//.test(userAgent)
+      ? 'Chrome'
+      : /Firefox\//.test(userAgent)
+        ? 'Firefox'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : userAgent
+            ? userAgent.split(/[\s/]/)[0]
+            : '';
+  return { browser, operatingSystem: os };
+}
+
+export function toGraphSignIn(r: SignInRecord): SignIn {
+  const { browser, operatingSystem } = describeAgent(r.userAgent ?? '');
+  return {
+    id: r.id,
+    createdDateTime: new Date(r.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    userDisplayName: r.userDisplayName,
+    userPrincipalName: r.upn,
+    userId: r.userId,
+    appId: r.appId,
+    appDisplayName: r.appDisplayName,
+    ipAddress: r.ip,
+    clientAppUsed: r.clientAppUsed,
+    correlationId: r.correlationId,
+    conditionalAccessStatus: r.caStatus,
+    appliedConditionalAccessPolicies: r.caPolicy
+      ? [
+          {
+            id: r.caPolicy.id,
+            displayName: r.caPolicy.displayName,
+            enforcedGrantControls: r.caStatus === 'failure' ? ['Block'] : [],
+            enforcedSessionControls: [],
+            result: r.caStatus === 'failure' ? 'failure' : 'notApplied',
+          },
+        ]
+      : [],
+    isInteractive: r.interactive,
+    signInEventTypes: [r.eventType],
+    deviceDetail: { deviceId: r.deviceId ?? '', displayName: '', operatingSystem, browser, isCompliant: false, isManaged: false, trustType: '' },
+    location: { city: '', state: '', countryOrRegion: '', geoCoordinates: { altitude: null, latitude: null, longitude: null } },
+    riskDetail: 'none',
+    riskLevelAggregated: 'none',
+    riskLevelDuringSignIn: 'none',
+    riskState: 'none',
+    riskEventTypes: [],
+    riskEventTypes_v2: [],
+    resourceDisplayName: r.resourceDisplayName,
+    resourceId: r.resourceId,
+    status: { errorCode: r.errorCode, failureReason: r.failureReason, additionalDetails: null },
+  };
 }
 
 /** The AADSTS code each auth-core outcome leaves in the log (§8.5); 0 = success. */
@@ -84,6 +276,7 @@ export const OUTCOME_ERROR_CODES: Readonly<Record<Outcome, AadstsCode | 0>> = {
 
 export interface SignInInput {
   at: number;
+  tenantId: string | null;
   tenantName?: string;
   user?: { id: string; upn: string; displayName: string } | null;
   /** The user name as typed, when no user matched. */
@@ -106,57 +299,33 @@ export interface SignInInput {
   correlationId?: string;
 }
 
-/** Parses the user agent just enough for deviceDetail's browser and operatingSystem. */
-function describeAgent(userAgent = ''): { browser: string; operatingSystem: string } {
-  const os = /Windows/i.test(userAgent) ? 'Windows' : /Mac OS|Macintosh|iOS|iPhone|iPad/i.test(userAgent) ? (/(iPhone|iPad|iOS)/i.test(userAgent) ? 'Ios' : 'MacOs') : /Android/i.test(userAgent) ? 'Android' : /Linux/i.test(userAgent) ? 'Linux' : '';
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Chrome\//.test(userAgent) ? 'Chrome' : /Firefox\//.test(userAgent) ? 'Firefox' : /Safari\//.test(userAgent) ? 'Safari' : userAgent ? userAgent.split(/[\s/]/)[0] : '';
-  return { browser, operatingSystem: os };
-}
-
-export function buildSignIn(input: SignInInput): SignIn {
+export function newSignIn(input: SignInInput): SignInRecord {
   const code = input.errorCode;
-  const details = { user: input.typedUserName ?? input.user?.upn ?? '', tenant: input.tenantName ?? '', resource: input.resourceId ?? EXCHANGE_APP_ID, ...input.details };
-  const ca = input.conditionalAccessPolicy;
-  const { browser, operatingSystem } = describeAgent(input.userAgent);
+  const interactive = input.isInteractive ?? true;
   return {
     id: randomUUID(),
-    createdDateTime: new Date(input.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    userDisplayName: input.user?.displayName ?? null,
-    userPrincipalName: input.user?.upn ?? input.typedUserName ?? null,
+    at: input.at,
+    tenantId: input.tenantId,
     userId: input.user?.id ?? null,
+    upn: input.user?.upn ?? input.typedUserName ?? null,
+    userDisplayName: input.user?.displayName ?? null,
     appId: input.appId ?? EXCHANGE_APP_ID,
     appDisplayName: input.appDisplayName ?? 'Office 365 Exchange Online',
-    ipAddress: input.ipAddress,
-    clientAppUsed: input.clientAppUsed,
-    correlationId: input.correlationId ?? randomUUID(),
-    conditionalAccessStatus: ca ? (input.blockedByConditionalAccess ? 'failure' : 'success') : 'notApplied',
-    appliedConditionalAccessPolicies: ca
-      ? [
-          {
-            id: ca.id,
-            displayName: ca.displayName,
-            enforcedGrantControls: input.blockedByConditionalAccess ? ['Block'] : [],
-            enforcedSessionControls: [],
-            result: input.blockedByConditionalAccess ? 'failure' : 'notApplied',
-          },
-        ]
-      : [],
-    isInteractive: input.isInteractive ?? true,
-    signInEventTypes: [input.servicePrincipal ? 'servicePrincipal' : (input.isInteractive ?? true) ? 'interactiveUser' : 'nonInteractiveUser'],
-    deviceDetail: { deviceId: input.deviceId ?? '', displayName: '', operatingSystem, browser, isCompliant: false, isManaged: false, trustType: '' },
-    location: { city: '', state: '', countryOrRegion: '', geoCoordinates: { altitude: null, latitude: null, longitude: null } },
-    riskDetail: 'none',
-    riskLevelAggregated: 'none',
-    riskLevelDuringSignIn: 'none',
-    riskState: 'none',
-    riskEventTypes: [],
-    riskEventTypes_v2: [],
-    resourceDisplayName: input.resourceDisplayName ?? 'Office 365 Exchange Online',
     resourceId: input.resourceId ?? EXCHANGE_APP_ID,
-    status: {
-      errorCode: code,
-      failureReason: code === 0 ? null : aadstsText(code, details),
-      additionalDetails: null,
-    },
+    resourceDisplayName: input.resourceDisplayName ?? 'Office 365 Exchange Online',
+    clientAppUsed: input.clientAppUsed,
+    errorCode: code,
+    failureReason:
+      code === 0
+        ? null
+        : aadstsText(code, { user: input.typedUserName ?? input.user?.upn ?? '', tenant: input.tenantName ?? '', resource: input.resourceId ?? EXCHANGE_APP_ID, ...input.details }),
+    ip: input.ipAddress,
+    correlationId: input.correlationId ?? randomUUID(),
+    userAgent: input.userAgent ?? null,
+    deviceId: input.deviceId ?? null,
+    caStatus: input.conditionalAccessPolicy ? (input.blockedByConditionalAccess ? 'failure' : 'success') : 'notApplied',
+    caPolicy: input.conditionalAccessPolicy ?? null,
+    interactive,
+    eventType: input.servicePrincipal ? 'servicePrincipal' : interactive ? 'interactiveUser' : 'nonInteractiveUser',
   };
 }

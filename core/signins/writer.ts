@@ -1,14 +1,18 @@
-// Sign-in records and usage counters are written off the hot path: a decision only appends to
-// memory, and a flush writes batches (multi-row INSERTs, counter upserts) at least every
-// `signInFlushIntervalMs` or once `signInFlushBatch` records wait (DESIGN.md "The decision
-// pipeline"). close() flushes what is left, so a clean shutdown loses nothing.
+// Sign-in records and usage counters are written off the hot path: a decision only appends a
+// compact record to memory, and a flush writes batches (one COPY or unnest per batch, counter
+// upserts) at least every `signInFlushIntervalMs` or once `signInFlushBatch` records wait
+// (DESIGN.md "The decision pipeline"). close() flushes what is left, so a clean shutdown loses
+// nothing.
 import type { Logger } from 'pino';
 import type { Limits } from '../config.js';
 import type { ProtocolId } from '../protocols.js';
 import type { Sql } from '../store/sql.js';
-import type { SignInRow } from './record.js';
+import { SIGNIN_COLUMNS, toRow, type SignInRecord } from './record.js';
 
 const ROWS_PER_STATEMENT = 1000;
+/** Rows per COPY (or unnest) of sign-in records. */
+const SIGNINS_PER_BATCH = 10_000;
+const DAY_MS = 86_400_000;
 
 export type AuthKind = 'basic' | 'oauth';
 
@@ -31,7 +35,10 @@ interface ClientCount {
 }
 
 export class SignInWriter {
-  #queue: SignInRow[] = [];
+  #queue: SignInRecord[] = [];
+  /** The UTC day of the last count, cached: most counts fall on the same day. */
+  #day = { start: 0, end: 0, text: '' };
+  #flushInFlight = false;
   #usage = new Map<string, UsageCount>();
   #clients = new Map<string, ClientCount>();
   #timer: NodeJS.Timeout | null = null;
@@ -45,7 +52,7 @@ export class SignInWriter {
     readonly log?: Logger,
   ) {}
 
-  record(row: SignInRow): void {
+  record(row: SignInRecord): void {
     if (this.#queue.length >= this.limits.signInQueueMax) {
       this.stats.dropped++;
       if (this.stats.dropped === 1 || this.stats.dropped % 10000 === 0) this.log?.error({ dropped: this.stats.dropped }, 'sign-in queue full; records dropped');
@@ -53,13 +60,18 @@ export class SignInWriter {
     }
     this.stats.recorded++;
     this.#queue.push(row);
-    if (this.#queue.length >= this.limits.signInFlushBatch) this.#background();
-    else this.#schedule();
+    if (this.#queue.length >= this.limits.signInFlushBatch) {
+      if (!this.#flushInFlight) this.#background();
+    } else this.#schedule();
   }
 
   /** Counts a successful sign-in toward the programme's usage (Basic or OAuth, per day). */
   countUsage(tenantId: string, protocol: ProtocolId, kind: AuthKind, at: number, userId?: string, client?: string): void {
-    const day = new Date(at).toISOString().slice(0, 10);
+    if (at < this.#day.start || at >= this.#day.end) {
+      const start = at - (at % DAY_MS);
+      this.#day = { start, end: start + DAY_MS, text: new Date(start).toISOString().slice(0, 10) };
+    }
+    const day = this.#day.text;
     const key = `${tenantId}|${protocol}|${day}|${kind}`;
     const usage = this.#usage.get(key);
     if (usage) usage.successes++;
@@ -112,6 +124,17 @@ export class SignInWriter {
   }
 
   async #write(): Promise<void> {
+    this.#flushInFlight = true;
+    try {
+      await this.#writeBatch();
+    } finally {
+      this.#flushInFlight = false;
+    }
+    // Records that arrived meanwhile beyond a batch get their own flush now, not at the timer.
+    if (this.#queue.length >= this.limits.signInFlushBatch && !this.#closed) this.#background();
+  }
+
+  async #writeBatch(): Promise<void> {
     const rows = this.#queue;
     const usage = [...this.#usage.values()];
     const clients = [...this.#clients.values()];
@@ -121,7 +144,7 @@ export class SignInWriter {
     this.#clients = new Map();
     try {
       await this.sql.transaction(async (tx) => {
-        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await insertSignIns(tx, rows.slice(i, i + ROWS_PER_STATEMENT));
+        for (let i = 0; i < rows.length; i += SIGNINS_PER_BATCH) await tx.bulkInsert('signins', SIGNIN_COLUMNS, rows.slice(i, i + SIGNINS_PER_BATCH).map(toRow));
         for (let i = 0; i < usage.length; i += ROWS_PER_STATEMENT) await upsertUsage(tx, usage.slice(i, i + ROWS_PER_STATEMENT));
         for (let i = 0; i < clients.length; i += ROWS_PER_STATEMENT) await upsertClients(tx, clients.slice(i, i + ROWS_PER_STATEMENT));
       });
@@ -165,28 +188,6 @@ function placeholders(rowCount: number, columns: number): string {
     rows.push(`(${cells.join(',')})`);
   }
   return rows.join(',');
-}
-
-async function insertSignIns(tx: Sql, rows: SignInRow[]): Promise<void> {
-  const params: (string | number | null | Date)[] = [];
-  for (const { tenantId, record } of rows) {
-    params.push(
-      record.id,
-      new Date(record.createdDateTime),
-      tenantId,
-      record.userId,
-      record.userPrincipalName,
-      record.appId,
-      record.clientAppUsed,
-      record.status.errorCode,
-      record.ipAddress,
-      JSON.stringify(record),
-    );
-  }
-  await tx.query(
-    `insert into signins (id, created_at, tenant_id, user_id, upn, app_id, client_app_used, error_code, ip, record) values ${placeholders(rows.length, 10)}`,
-    params,
-  );
 }
 
 async function upsertUsage(tx: Sql, usage: UsageCount[]): Promise<void> {

@@ -1,102 +1,103 @@
-// The embedded store: PGlite (PostgreSQL compiled to WebAssembly) in `<data>/db`, or in memory.
-// Creating a PGlite cluster runs initdb, which costs seconds; a migrated template cluster is
-// therefore built once per machine (per PGlite version and schema) and every new database,
-// in memory or on disk, starts as a copy of it.
-import { PGlite } from '@electric-sql/pglite';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { MIGRATIONS, migrate } from './migrations.js';
-import type { Sql, SqlParam, Store } from './sql.js';
+// The embedded store: PGlite (PostgreSQL compiled to WebAssembly) in `<data>/db`, or in memory,
+// run on a worker thread (see pglite-worker.ts). This side turns the Sql interface into
+// messages; the event loop of the protocol servers never waits on WebAssembly.
+import { Worker } from 'node:worker_threads';
+import { migrate } from './migrations.js';
+import type { Column, Sql, SqlParam, Store } from './sql.js';
 
-type PGliteLike = Pick<PGlite, 'query' | 'transaction'>;
+interface Reply {
+  id: number;
+  ok: boolean;
+  rows?: unknown[];
+  tx?: number;
+  error?: { message: string; code?: string; detail?: string; severity?: string };
+}
 
-function wrap(db: PGliteLike): Sql {
+class WorkerClient {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
+  #dead: Error | null = null;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./pglite-worker.js', import.meta.url));
+    // Referenced only while a request is out: an idle store does not keep the process alive.
+    this.#worker.unref();
+    this.#worker.on('message', (reply: Reply) => {
+      const waiting = this.#pending.get(reply.id);
+      if (!waiting) return;
+      this.#pending.delete(reply.id);
+      if (!this.#pending.size) this.#worker.unref();
+      if (reply.ok) waiting.resolve(reply);
+      else waiting.reject(Object.assign(new Error(reply.error?.message ?? 'store error'), { code: reply.error?.code, detail: reply.error?.detail, severity: reply.error?.severity }));
+    });
+    const die = (error: Error) => {
+      this.#dead = error;
+      for (const waiting of this.#pending.values()) waiting.reject(error);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', die);
+    this.#worker.on('exit', (code) => die(new Error(`the store's worker thread exited (${code})`)));
+  }
+
+  call(message: Record<string, unknown>): Promise<Reply> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      if (!this.#pending.size) this.#worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, ...message });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+function sqlOver(client: WorkerClient, tx?: number): Sql {
   const sql: Sql = {
     async query<Row>(text: string, params?: readonly SqlParam[]) {
-      const result = await db.query<Row>(text, params as unknown[] | undefined);
-      return result.rows;
+      return (await client.call({ op: 'query', text, params, tx })).rows as Row[];
     },
-    transaction<T>(work: (tx: Sql) => Promise<T>) {
-      return db.transaction((tx) => {
-        const inner: Sql = {
-          async query<Row>(text: string, params?: readonly SqlParam[]) {
-            return (await tx.query<Row>(text, params as unknown[] | undefined)).rows;
-          },
-          // A transaction inside a transaction joins it.
-          transaction: (nested) => nested(inner),
-        };
-        return work(inner);
-      });
+    async transaction<T>(work: (inner: Sql) => Promise<T>): Promise<T> {
+      // A transaction inside a transaction joins it.
+      if (tx !== undefined) return work(sql);
+      const opened = (await client.call({ op: 'begin' })).tx!;
+      let result: T;
+      try {
+        result = await work(sqlOver(client, opened));
+      } catch (error) {
+        await client.call({ op: 'end', tx: opened, commit: false }).catch(() => undefined);
+        throw error;
+      }
+      await client.call({ op: 'end', tx: opened, commit: true });
+      return result;
+    },
+    async bulkInsert(table: string, columns: readonly Column[], rows: readonly (readonly unknown[])[]) {
+      if (rows.length) await client.call({ op: 'copy', table, columns, rows, tx });
     },
   };
   return sql;
 }
 
-/** PGlite's version, from its package.json (which its exports map does not expose). */
-function pgliteVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
-    }
-  }
-  return 'unknown';
-}
-
-function templateKey(): string {
-  const version = pgliteVersion();
-  const hash = createHash('sha256');
-  for (const m of MIGRATIONS) hash.update(`${m.version}\0${m.up}\0`);
-  return `pglite-${version}-${hash.digest('hex').slice(0, 16)}`;
-}
-
-/** A dump of a fresh, fully migrated cluster, built on first use and cached on disk. */
-async function template(): Promise<Blob> {
-  const dir = process.env.EXOGATE_CACHE_DIR ?? join(tmpdir(), 'exogate-cache');
-  const key = templateKey();
-  const file = join(dir, `${key}.tar`);
-  if (existsSync(file)) {
-    return new Blob([readFileSync(file)]);
-  }
-  const db = new PGlite();
-  await db.waitReady;
-  await migrate(wrap(db));
-  const dump = await db.dumpDataDir('none');
-  await db.close();
-  const bytes = new Uint8Array(await dump.arrayBuffer());
-  mkdirSync(dir, { recursive: true });
-  // Parallel test processes may build it at once: write aside, then rename atomically.
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, bytes);
-  renameSync(temp, file);
-  for (const old of readdirSync(dir)) if (old.startsWith('pglite-') && old.endsWith('.tar') && !old.startsWith(key)) rmSync(join(dir, old), { force: true });
-  return new Blob([bytes]);
-}
-
 export async function openPglite(dataDir?: string): Promise<Store> {
-  const fresh = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
-  const loadDataDir = fresh ? await template() : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite({ loadDataDir });
-  await db.waitReady;
-  const sql = wrap(db);
+  const client = new WorkerClient();
   try {
+    await client.call({ op: 'open', dataDir: dataDir ?? null });
+    const sql = sqlOver(client);
     await migrate(sql);
+    return {
+      kind: 'pglite',
+      location: dataDir ?? 'memory',
+      ...sql,
+      close: async () => {
+        await client.call({ op: 'close' }).catch(() => undefined);
+        await client.terminate();
+      },
+    };
   } catch (error) {
-    // Release the cluster (and its files) so the caller can report the error and exit or retry.
-    await db.close().catch(() => undefined);
+    await client.terminate();
     throw error;
   }
-  return {
-    kind: 'pglite',
-    location: dataDir ?? 'memory',
-    query: sql.query,
-    transaction: sql.transaction,
-    close: () => db.close(),
-  };
 }

@@ -1,7 +1,7 @@
 // The shared store: a PostgreSQL server through a `pg` pool, for several gateway instances.
 import pg from 'pg';
 import { migrate } from './migrations.js';
-import type { Sql, SqlParam, Store } from './sql.js';
+import { unnestInsert, type Column, type Sql, type SqlParam, type Store } from './sql.js';
 
 // int8 as a JavaScript number, as PGlite returns it; counters and UIDs stay far below 2^53.
 // date as midnight UTC, as PGlite returns it (pg's own parser gives local midnight, so a
@@ -31,14 +31,21 @@ export async function openPostgres(databaseUrl: string, maxConnections = 10): Pr
   pool.on('error', () => undefined);
   const query = async <Row>(text: string, params?: readonly SqlParam[]) =>
     (await pool.query(text, params as unknown[] | undefined)).rows as Row[];
+  const bulk = (run: (text: string, params: unknown[]) => Promise<unknown>) => async (table: string, columns: readonly Column[], rows: readonly (readonly unknown[])[]) => {
+    if (!rows.length) return;
+    const { text, params } = unnestInsert(table, columns, rows);
+    await run(text, params);
+  };
   const sql: Sql = {
     query,
+    bulkInsert: bulk((text, params) => pool.query(text, params)),
     async transaction<T>(work: (tx: Sql) => Promise<T>) {
       const client = await pool.connect();
       const inner: Sql = {
         query: async <Row>(text: string, params?: readonly SqlParam[]) =>
           (await client.query(text, params as unknown[] | undefined)).rows as Row[],
         transaction: (nested) => nested(inner),
+        bulkInsert: bulk((text, params) => client.query(text, params)),
       };
       // A connection whose rollback failed may still be inside the transaction: destroy it
       // rather than hand it to the next caller.

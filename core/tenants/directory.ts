@@ -235,7 +235,7 @@ export class Directory {
     const refuse = async (): Promise<never> => {
       throw new Error('this directory has no store');
     };
-    return new Directory({ query: refuse, transaction: refuse });
+    return new Directory({ query: refuse, transaction: refuse, bulkInsert: refuse });
   }
 
   static async load(sql: Sql): Promise<Directory> {

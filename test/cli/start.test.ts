@@ -56,8 +56,8 @@ function controlGet(e: Endpoints, path: string, token: string | null): Promise<{
 async function failedSignIns(t: Test, dataDir: string, upn: string): Promise<{ count: number; records: string[] }> {
   const gw = await startGateway({ dataDir, demo: false, ports: Object.fromEntries(LISTENERS.map((k) => [k, 0])) });
   try {
-    const rows = await gw.core.store.query<{ record: unknown }>('select record from signins where upn = $1 and error_code <> 0 order by created_at', [upn]);
-    return { count: rows.length, records: rows.map((r) => JSON.stringify(r.record)) };
+    const rows = await gw.core.store.query('select * from signins where upn = $1 and error_code <> 0 order by created_at', [upn]);
+    return { count: rows.length, records: rows.map((r) => JSON.stringify(r)) };
   } finally {
     await gw.close();
     t.notOk(existsSync(join(dataDir, 'endpoints.json')), 'the library gateway removed its endpoints.json too');

@@ -6,6 +6,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import type { Test } from 'tap';
 import type { Gateway } from '../../index.js';
 import { https, type Response } from '../helpers/https.js';
+import { readSignIns } from '../../core/signins/read.js';
 
 // The apps and users of BASE_SEED this folder relies on.
 export const MAIL_APP = '00000000-0000-0000-0000-0000000000a1';
@@ -194,10 +195,17 @@ export interface SignInRecordRow {
   };
 }
 
-/** Every sign-in record written so far (flushes the writer's batch first); order is not meaningful. */
+/** Every sign-in record written so far (flushes the writer's batch first), as Graph reads it back. */
 export async function signIns(gw: Gateway): Promise<SignInRecordRow[]> {
   await gw.flush();
-  return gw.core.store.query<SignInRecordRow>('select upn, app_id, client_app_used, error_code, record from signins');
+  const records = await readSignIns(gw.core.store, { limit: 100_000 });
+  return records.map((record) => ({
+    upn: record.userPrincipalName,
+    app_id: record.appId,
+    client_app_used: record.clientAppUsed,
+    error_code: record.status.errorCode,
+    record: record as unknown as SignInRecordRow['record'],
+  }));
 }
 
 /** The records of one request, found by the client-request-id it sent (Entra's correlation id). */

@@ -1,6 +1,7 @@
 // Every auth-core outcome that applies to SMTP, over a raw socket, AUTH LOGIN and AUTH PLAIN,
 // read byte for byte and compared with the reply table AND with the reference's text (§4.2).
 import t, { type Test } from 'tap';
+import { readSignIns } from '../../core/signins/read.js';
 import { AUTH_REPLIES } from '../../servers/smtp/replies.js';
 import { BASE_SEED, bootGateway } from '../helpers/gateway.js';
 import { b64, plain, readyForAuth } from '../helpers/smtp-wire.js';
@@ -123,9 +124,12 @@ t.test('sign-in records: blocked Basic leaves none, decisions of the identity pl
   await authLine(port, gw.caCert, 'LOGIN', 'alice@contoso.com', 'Alice-Passw0rd!'); // 0
   await authLine(port, gw.caCert, 'LOGIN', 'sam@woodgrove.com', 'Woodgrove-Passw0rd!'); // 53003
   await gw.flush();
-  const rows = await gw.core.store.query<{ upn: string; error_code: number; client_app_used: string; record: Record<string, unknown> }>(
-    'select upn, error_code, client_app_used, record from signins order by created_at, upn',
-  );
+  const rows = (await readSignIns(gw.core.store)).reverse().map((record) => ({
+    upn: record.userPrincipalName,
+    error_code: record.status.errorCode,
+    client_app_used: record.clientAppUsed,
+    record,
+  }));
   t.same(
     rows.map((r) => [r.upn, r.error_code, r.client_app_used]),
     [

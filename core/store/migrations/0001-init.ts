@@ -102,11 +102,22 @@ create table signins (
   tenant_id uuid,
   user_id uuid,
   upn text,
-  app_id text,
-  client_app_used text,
+  user_display_name text,
+  app_id text not null,
+  app_display_name text not null,
+  resource_id text not null,
+  resource_display_name text not null,
+  client_app_used text not null,
   error_code integer not null,
-  ip text,
-  record jsonb not null
+  failure_reason text,
+  ip text not null,
+  correlation_id text not null,
+  user_agent text,
+  device_id text,
+  ca_status text not null,
+  ca_policy jsonb,
+  interactive boolean not null,
+  event_type text not null
 );
 create index signins_tenant_time on signins(tenant_id, created_at desc, id desc);
 
