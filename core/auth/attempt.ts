@@ -45,6 +45,23 @@ export interface AuthAttempt {
   mailboxOptional?: boolean;
 }
 
+/**
+ * Attempts built here all have one shape (every field present, in one order), so the auth core
+ * sees one hidden class whatever the protocol or credential: the hot path stays monomorphic.
+ */
+export function basicAttempt(protocol: ProtocolId, username: string, secret: string, conn: { clientIp: string; tls: boolean; userAgent?: string; deviceId?: string }): AuthAttempt {
+  return { protocol, kind: 'basic', username, secret, token: undefined, clientIp: conn.clientIp, tls: conn.tls, userAgent: conn.userAgent, deviceId: conn.deviceId, mailboxOptional: false };
+}
+
+export function oauthAttempt(
+  protocol: ProtocolId,
+  username: string,
+  token: string,
+  conn: { clientIp: string; tls: boolean; userAgent?: string; deviceId?: string; mailboxOptional?: boolean },
+): AuthAttempt {
+  return { protocol, kind: 'oauth', username, secret: undefined, token, clientIp: conn.clientIp, tls: conn.tls, userAgent: conn.userAgent, deviceId: conn.deviceId, mailboxOptional: conn.mailboxOptional ?? false };
+}
+
 /** Why a token was refused, in the words HTTP diagnostics use (x-ms-diagnostics, reference §5.3). */
 export type TokenProblem = 'unparseable' | 'bad-signature' | 'expired' | 'not-yet-valid' | 'wrong-issuer' | 'wrong-audience' | 'unknown-tenant' | 'no-permission';
 

@@ -35,7 +35,7 @@
 // Successful Basic and OAuth sign-ins count toward the programme's usage, separately.
 import type { Clock } from '../clock.js';
 import { EXCHANGE_AUDIENCES, EXCHANGE_APP_ID } from '../identity/resources.js';
-import type { AccessTokenClaims, TokenService } from '../identity/tokens.js';
+import type { AccessTokenClaims, TokenService, VerifiedToken } from '../identity/tokens.js';
 import { microsoftBlocksBasic, smtpBasicRetired } from '../programme/blocks.js';
 import { PROTOCOLS, type ProtocolFacts } from '../protocols.js';
 import { newSignIn, OUTCOME_ERROR_CODES } from '../signins/record.js';
@@ -63,10 +63,13 @@ export class AuthCore {
 
   decide(attempt: AuthAttempt): Promise<Decision> {
     const now = this.deps.clock.now();
-    return attempt.kind === 'basic' ? this.#basic(attempt, now) : this.#oauth(attempt, now);
+    const decision = attempt.kind === 'basic' ? this.#basic(attempt, now) : this.#oauth(attempt, now);
+    return decision instanceof Promise ? decision : Promise.resolve(decision);
   }
 
-  async #basic(a: AuthAttempt, now: number): Promise<Decision> {
+  // Synchronous whenever the secret's verification is already known (a repeated sign-in), so
+  // the hot path allocates no promise chain; scrypt is awaited only for a secret seen anew.
+  #basic(a: AuthAttempt, now: number): Decision | Promise<Decision> {
     const { directory, lockout, secrets } = this.deps;
     const facts = PROTOCOLS[a.protocol];
     const tenant = directory.tenantForUpn(a.username);
@@ -91,7 +94,22 @@ export class AuthCore {
     if (!user.settings.get('accountEnabled', now)) return this.#recorded(a, facts, now, 'account-disabled', tenant, user);
     if (lockout.isLocked(user.id, now)) return this.#recorded(a, facts, now, 'locked-out', tenant, user);
     const mfa = user.settings.get('mfa', now);
-    const credential = await this.#checkSecret(user, a.secret ?? '', mfa);
+    const secret = a.secret ?? '';
+    const known = this.#knownCredential(user, secret, mfa);
+    if (known !== undefined) return this.#afterCredential(a, facts, now, tenant, user, mfa, known);
+    return this.#checkSecret(user, secret, mfa).then((credential) => this.#afterCredential(a, facts, now, tenant, user, mfa, credential));
+  }
+
+  #afterCredential(
+    a: AuthAttempt,
+    facts: ProtocolFacts,
+    now: number,
+    tenant: Tenant,
+    user: User,
+    mfa: boolean,
+    credential: 'password' | 'app-password' | null,
+  ): Decision {
+    const { lockout, secrets } = this.deps;
     if (!credential) {
       lockout.fail(user.id, secrets.fingerprint(a.secret ?? ''), this.deps.clock.now());
       return this.#recorded(a, facts, now, 'bad-credentials', tenant, user);
@@ -108,62 +126,75 @@ export class AuthCore {
     return this.#recorded(a, facts, now, 'ok', tenant, user, credential);
   }
 
-  async #oauth(a: AuthAttempt, now: number): Promise<Decision> {
-    const { directory, tokens } = this.deps;
+  #oauth(a: AuthAttempt, now: number): Decision | Promise<Decision> {
+    const token = a.token ?? '';
+    const cached = this.deps.tokens.verifyCached(token, now);
+    if (cached) return this.#oauthVerified(a, now, cached);
+    return this.deps.tokens.verify(token, now).then((verified) => this.#oauthVerified(a, now, verified));
+  }
+
+  #oauthVerified(a: AuthAttempt, now: number, verified: VerifiedToken): Decision {
+    const { directory } = this.deps;
     const facts = PROTOCOLS[a.protocol];
-    const verified = await tokens.verify(a.token ?? '', now);
-    if (!verified.ok) {
-      return { ...this.#refuse(a, verified.problem === 'expired' ? 'token-expired' : 'token-invalid'), tokenProblem: verified.problem };
-    }
+    if (!verified.ok) return decision(a, verified.problem === 'expired' ? 'token-expired' : 'token-invalid', { tokenProblem: verified.problem });
     const claims = verified.claims;
-    if (!EXCHANGE_AUDIENCES.has(claims.aud)) return { ...this.#refuse(a, 'wrong-audience'), tokenProblem: 'wrong-audience' };
+    if (!EXCHANGE_AUDIENCES.has(claims.aud)) return decision(a, 'wrong-audience', { tokenProblem: 'wrong-audience' });
     const tenant = directory.tenant(claims.tid);
-    if (!tenant || tenant.id !== claims.tid) return { ...this.#refuse(a, 'unknown-tenant'), tokenProblem: 'unknown-tenant' };
+    if (!tenant || tenant.id !== claims.tid) return decision(a, 'unknown-tenant', { tokenProblem: 'unknown-tenant' });
     const appOnly = claims.idtyp === 'app' || (!claims.scp && Array.isArray(claims.roles));
     const named = a.username ? directory.userByUpn(a.username) : undefined;
     const target = named && named.tenantId === tenant.id ? named : undefined;
-    const base = { tenant, appId: claims.appid, credential: appOnly ? ('app-token' as const) : ('user-token' as const) };
-
     const signer = appOnly ? undefined : directory.userById(claims.oid);
-    if (!appOnly && (!signer || signer.tenantId !== tenant.id)) return { ...this.#refuse(a, 'token-invalid', tenant), ...base, tokenProblem: 'unparseable' };
-    const mailbox = appOnly ? target : a.username ? target : signer;
+    const mailbox = appOnly || a.username ? target : signer;
+    const d = { tenant, user: signer, mailbox, appId: claims.appid, credential: appOnly ? ('app-token' as const) : ('user-token' as const) };
+    if (!appOnly && (!signer || signer.tenantId !== tenant.id)) return decision(a, 'token-invalid', { ...d, user: undefined, mailbox: undefined, tokenProblem: 'unparseable' });
 
     // 2. SMTP AUTH switches stop OAuth as well.
     if (a.protocol === 'smtp') {
       const gate = smtpAuthGate(tenant, mailbox ?? signer, now);
-      if (gate) return { ...this.#refuse(a, gate, tenant, signer), ...base, mailbox };
+      if (gate) return decision(a, gate, d);
     }
 
     // 3. Permissions.
-    if (!hasPermissionFor(facts, claims, appOnly)) return { ...this.#refuse(a, 'missing-scope', tenant, signer), ...base, tokenProblem: 'no-permission' };
+    if (!hasPermissionFor(facts, claims, appOnly)) return decision(a, 'missing-scope', { ...d, tokenProblem: 'no-permission' });
     if (appOnly) {
       // Exchange finds the service principal by the token's oid: New-ServicePrincipal must have been
       // given the enterprise application's object id, not the app registration's (§8.2).
       const sp = tenant.servicePrincipals.get(claims.oid);
-      if (!mailbox) {
-        if (a.mailboxOptional && sp) return this.#accept(a, now, { ...base, outcome: 'ok' });
-        return { ...this.#refuse(a, 'no-mailbox-permission', tenant), ...base };
-      }
-      if (!sp || !mailboxPermitted(tenant, mailbox, sp.objectId, a.protocol === 'smtp')) {
-        return { ...this.#refuse(a, 'no-mailbox-permission', tenant, undefined), ...base, mailbox };
-      }
+      if (!mailbox) return a.mailboxOptional && sp ? this.#accept(a, now, d) : decision(a, 'no-mailbox-permission', d);
+      if (!sp || !mailboxPermitted(tenant, mailbox, sp.objectId, a.protocol === 'smtp')) return decision(a, 'no-mailbox-permission', d);
     } else {
-      if (!mailbox) return { ...this.#refuse(a, 'no-mailbox-permission', tenant, signer), ...base };
-      if (mailbox.id !== signer!.id && !mailboxPermitted(tenant, mailbox, signer!.id, a.protocol === 'smtp')) {
-        return { ...this.#refuse(a, 'no-mailbox-permission', tenant, signer), ...base, mailbox };
-      }
+      if (!mailbox) return decision(a, 'no-mailbox-permission', d);
+      if (mailbox.id !== signer!.id && !mailboxPermitted(tenant, mailbox, signer!.id, a.protocol === 'smtp')) return decision(a, 'no-mailbox-permission', d);
     }
 
     // 4. The mailbox's own switch.
-    if (facts.casMailboxSwitch && !mailbox.settings.get(facts.casMailboxSwitch, now)) {
-      return { ...this.#refuse(a, 'protocol-disabled-for-mailbox', tenant, signer), ...base, mailbox };
-    }
-    return this.#accept(a, now, { ...base, outcome: 'ok', user: signer, mailbox });
+    if (facts.casMailboxSwitch && !mailbox.settings.get(facts.casMailboxSwitch, now)) return decision(a, 'protocol-disabled-for-mailbox', d);
+    return this.#accept(a, now, d);
   }
 
-  #accept(a: AuthAttempt, now: number, d: Omit<Decision, 'protocol' | 'kind' | 'errorCode'>): Decision {
+  #accept(a: AuthAttempt, now: number, d: DecisionFields): Decision {
     this.deps.signIns.countUsage(d.tenant!.id, a.protocol, 'oauth', now);
-    return { ...d, protocol: a.protocol, kind: a.kind, errorCode: 0 };
+    return decision(a, 'ok', d);
+  }
+
+  /** The credential check's answer if every secret involved was verified before; else undefined. */
+  #knownCredential(user: User, secret: string, mfa: boolean): 'password' | 'app-password' | null | undefined {
+    const { secrets } = this.deps;
+    let unknown = false;
+    if (user.passwordHash) {
+      const ok = secrets.known(secret, user.passwordHash);
+      if (ok) return 'password';
+      if (ok === undefined) unknown = true;
+    }
+    if (mfa) {
+      for (const app of user.appPasswords) {
+        const ok = secrets.known(secret, app.hash);
+        if (ok) return 'app-password';
+        if (ok === undefined) unknown = true;
+      }
+    }
+    return unknown ? undefined : null;
   }
 
   async #checkSecret(user: User, secret: string, mfa: boolean): Promise<'password' | 'app-password' | null> {
@@ -175,7 +206,7 @@ export class AuthCore {
   }
 
   #refuse(a: AuthAttempt, outcome: Outcome, tenant?: Tenant, user?: User): Decision {
-    return { outcome, protocol: a.protocol, kind: a.kind, tenant, user, mailbox: user, errorCode: OUTCOME_ERROR_CODES[outcome] };
+    return decision(a, outcome, { tenant, user, mailbox: user });
   }
 
   /** A decision the identity platform took part in: it leaves a sign-in record. */
@@ -206,19 +237,27 @@ export class AuthCore {
       deviceId: a.deviceId,
     });
     this.deps.signIns.record(record);
-    return {
-      outcome,
-      protocol: a.protocol,
-      kind: 'basic',
-      tenant,
-      user,
-      mailbox: user,
-      appId: EXCHANGE_APP_ID,
-      credential,
-      errorCode,
-      signInId: record.id,
-    };
+    return decision(a, outcome, { tenant, user, mailbox: user, appId: EXCHANGE_APP_ID, credential, signInId: record.id });
   }
+}
+
+type DecisionFields = Partial<Pick<Decision, 'tenant' | 'user' | 'mailbox' | 'appId' | 'credential' | 'signInId' | 'tokenProblem'>>;
+
+/** Every decision has the same shape (fields in one order), which keeps the hot path monomorphic. */
+function decision(a: AuthAttempt, outcome: Outcome, f: DecisionFields = {}): Decision {
+  return {
+    outcome,
+    protocol: a.protocol,
+    kind: a.kind,
+    tenant: f.tenant,
+    user: f.user,
+    mailbox: f.mailbox,
+    appId: f.appId,
+    credential: f.credential,
+    errorCode: OUTCOME_ERROR_CODES[outcome],
+    signInId: f.signInId,
+    tokenProblem: f.tokenProblem,
+  };
 }
 
 /** SMTP AUTH switches (§6.3): the mailbox's value wins; $null inherits the organization's. */

@@ -115,6 +115,16 @@ export class TokenService {
       if (this.#cache.size >= this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
       this.#cache.set(token, claims);
     }
+    return this.#judge(token, claims, now);
+  }
+
+  /** verify()'s answer without waiting, when this token's signature was checked before. */
+  verifyCached(token: string, now: number): VerifiedToken | undefined {
+    const claims = this.#cache.get(token);
+    return claims === undefined ? undefined : this.#judge(token, claims, now);
+  }
+
+  #judge(token: string, claims: AccessTokenClaims | null, now: number): VerifiedToken {
     if (claims === null) return { ok: false, problem: token.split('.').length === 3 ? 'bad-signature' : 'unparseable' };
     const seconds = now / 1000;
     if (typeof claims.exp !== 'number' || claims.exp + TOKEN_CLOCK_SKEW_SEC <= seconds) return { ok: false, problem: 'expired' };

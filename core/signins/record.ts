@@ -3,6 +3,7 @@
 // (reference §9.1) built from it. Records carry no secret: no password, token or header.
 import { randomUUID } from 'node:crypto';
 import type { Outcome } from '../auth/attempt.js';
+import { uuidv7 } from '../ids.js';
 import { aadstsText, type AadstsCode } from '../identity/aadsts.js';
 import { EXCHANGE_APP_ID } from '../identity/resources.js';
 import type { Column } from '../store/sql.js';
@@ -303,7 +304,7 @@ export function newSignIn(input: SignInInput): SignInRecord {
   const code = input.errorCode;
   const interactive = input.isInteractive ?? true;
   return {
-    id: randomUUID(),
+    id: uuidv7(input.at),
     at: input.at,
     tenantId: input.tenantId,
     userId: input.user?.id ?? null,

@@ -34,13 +34,21 @@ interface ClientCount {
   lastSeen: number;
 }
 
+/** One tenant's counts for one protocol and day; nested maps keep the hot path free of key strings. */
+interface ProtocolUsage {
+  basic: UsageCount;
+  oauth: UsageCount;
+  /** userId → client → count (Basic only: the report administrators asked for) */
+  clients: Map<string, Map<string, ClientCount>>;
+}
+
 export class SignInWriter {
   #queue: SignInRecord[] = [];
   /** The UTC day of the last count, cached: most counts fall on the same day. */
   #day = { start: 0, end: 0, text: '' };
   #flushInFlight = false;
-  #usage = new Map<string, UsageCount>();
-  #clients = new Map<string, ClientCount>();
+  /** day → tenant → protocol → counts */
+  #usage = new Map<string, Map<string, Map<ProtocolId, ProtocolUsage>>>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -72,20 +80,64 @@ export class SignInWriter {
       this.#day = { start, end: start + DAY_MS, text: new Date(start).toISOString().slice(0, 10) };
     }
     const day = this.#day.text;
-    const key = `${tenantId}|${protocol}|${day}|${kind}`;
-    const usage = this.#usage.get(key);
-    if (usage) usage.successes++;
-    else this.#usage.set(key, { tenantId, protocol, day, kind, successes: 1 });
+    const usage = this.#entry(day, tenantId, protocol);
+    usage[kind].successes++;
     if (kind === 'basic' && userId) {
       const clientName = client || 'unknown';
-      const ckey = `${key}|${userId}|${clientName}`;
-      const c = this.#clients.get(ckey);
+      let perUser = usage.clients.get(userId);
+      if (!perUser) usage.clients.set(userId, (perUser = new Map()));
+      const c = perUser.get(clientName);
       if (c) {
         c.successes++;
         c.lastSeen = at;
-      } else this.#clients.set(ckey, { tenantId, protocol, day, userId, client: clientName, successes: 1, lastSeen: at });
+      } else perUser.set(clientName, { tenantId, protocol, day, userId, client: clientName, successes: 1, lastSeen: at });
     }
     this.#schedule();
+  }
+
+  #entry(day: string, tenantId: string, protocol: ProtocolId): ProtocolUsage {
+    let tenants = this.#usage.get(day);
+    if (!tenants) this.#usage.set(day, (tenants = new Map()));
+    let protocols = tenants.get(tenantId);
+    if (!protocols) tenants.set(tenantId, (protocols = new Map()));
+    let usage = protocols.get(protocol);
+    if (!usage) {
+      const zero = (kind: AuthKind): UsageCount => ({ tenantId, protocol, day, kind, successes: 0 });
+      protocols.set(protocol, (usage = { basic: zero('basic'), oauth: zero('oauth'), clients: new Map() }));
+    }
+    return usage;
+  }
+
+  /** Takes the counts gathered so far. */
+  #takeUsage(): { usage: UsageCount[]; clients: ClientCount[] } {
+    const usage: UsageCount[] = [];
+    const clients: ClientCount[] = [];
+    for (const tenants of this.#usage.values()) {
+      for (const protocols of tenants.values()) {
+        for (const u of protocols.values()) {
+          if (u.basic.successes) usage.push(u.basic);
+          if (u.oauth.successes) usage.push(u.oauth);
+          for (const perUser of u.clients.values()) clients.push(...perUser.values());
+        }
+      }
+    }
+    this.#usage = new Map();
+    return { usage, clients };
+  }
+
+  /** Puts counts back after a failed write, adding to whatever was counted meanwhile. */
+  #giveBack(usage: UsageCount[], clients: ClientCount[]): void {
+    for (const u of usage) this.#entry(u.day, u.tenantId, u.protocol)[u.kind].successes += u.successes;
+    for (const c of clients) {
+      const entry = this.#entry(c.day, c.tenantId, c.protocol);
+      let perUser = entry.clients.get(c.userId);
+      if (!perUser) entry.clients.set(c.userId, (perUser = new Map()));
+      const existing = perUser.get(c.client);
+      if (existing) {
+        existing.successes += c.successes;
+        existing.lastSeen = Math.max(existing.lastSeen, c.lastSeen);
+      } else perUser.set(c.client, c);
+    }
   }
 
   get pending(): number {
@@ -136,12 +188,9 @@ export class SignInWriter {
 
   async #writeBatch(): Promise<void> {
     const rows = this.#queue;
-    const usage = [...this.#usage.values()];
-    const clients = [...this.#clients.values()];
-    if (!rows.length && !usage.length && !clients.length) return;
     this.#queue = [];
-    this.#usage = new Map();
-    this.#clients = new Map();
+    const { usage, clients } = this.#takeUsage();
+    if (!rows.length && !usage.length && !clients.length) return;
     try {
       await this.sql.transaction(async (tx) => {
         for (let i = 0; i < rows.length; i += SIGNINS_PER_BATCH) await tx.bulkInsert('signins', SIGNIN_COLUMNS, rows.slice(i, i + SIGNINS_PER_BATCH).map(toRow));
@@ -154,29 +203,12 @@ export class SignInWriter {
       // Put the batch back in front so a passing store outage loses nothing.
       this.stats.failedFlushes++;
       this.#queue = rows.concat(this.#queue);
-      for (const u of usage) this.#countBack(u);
-      // Merged, not set: sign-ins counted while this flush was in flight are already in the map.
-      for (const c of clients) this.#clientBack(c);
+      // Merged, not set: sign-ins counted while this flush was in flight are already in the maps.
+      this.#giveBack(usage, clients);
       this.log?.error({ err: error, pending: this.#queue.length }, 'sign-in flush failed; will retry');
       if (!this.#closed) this.#schedule();
       else throw error;
     }
-  }
-
-  #clientBack(c: ClientCount): void {
-    const key = `${c.tenantId}|${c.protocol}|${c.day}|basic|${c.userId}|${c.client}`;
-    const existing = this.#clients.get(key);
-    if (existing) {
-      existing.successes += c.successes;
-      existing.lastSeen = Math.max(existing.lastSeen, c.lastSeen);
-    } else this.#clients.set(key, c);
-  }
-
-  #countBack(u: UsageCount): void {
-    const key = `${u.tenantId}|${u.protocol}|${u.day}|${u.kind}`;
-    const existing = this.#usage.get(key);
-    if (existing) existing.successes += u.successes;
-    else this.#usage.set(key, u);
   }
 }
 

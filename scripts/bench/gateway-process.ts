@@ -1,7 +1,9 @@
 // A server under test, in its own process (pinned to its own core by the bench): either an
 // exogate gateway, or the bare smtp-server ceiling (accepts every AUTH, nothing else).
 // Prints one line "READY <json>" and runs until SIGTERM.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { startGateway } from '../../gateway.js';
 import { BENCH_SEED } from './seed.js';
@@ -31,7 +33,10 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => process.exit(0));
     return;
   }
+  // A data folder, as `exogate start` runs (PGlite's in-memory filesystem slows as it grows).
+  const dataDir = mkdtempSync(join(tmpdir(), 'exogate-bench-'));
   const gateway = await startGateway({
+    dataDir,
     seed: BENCH_SEED,
     demo: false,
     ports: {},
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', async () => {
     const stats = gateway.core.signIns.stats;
     await gateway.close();
+    rmSync(dataDir, { recursive: true, force: true });
     console.log(`STATS ${JSON.stringify(stats)}`);
     process.exit(0);
   });

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
 import type { SMTPServer } from 'smtp-server';
-import type { AuthAttempt } from '../../core/auth/attempt.js';
+import { basicAttempt, oauthAttempt } from '../../core/auth/attempt.js';
 import type { FrontEnd } from '../../core/frontends.js';
 import { authReply, ehloCapabilities, EVENTS, render, renderGreeting, type EventKey, type RenderContext, type SmtpReply } from './replies.js';
 import { ADVERTISED_MECHANISMS, MECHANISMS, type Credential } from './sasl.js';
@@ -158,16 +158,10 @@ export class ExoSmtpConnection extends SMTPConnection {
   }
 
   async #authenticate(credential: Credential): Promise<void> {
-    const attempt: AuthAttempt = {
-      protocol: 'smtp',
-      kind: credential.kind,
-      username: credential.username,
-      clientIp: this.remoteAddress,
-      tls: this.secure,
-      // SMTP has no user agent; the EHLO name is what tells one client app from another.
-      userAgent: this.hostNameAppearsAs ? `SMTP EHLO ${this.hostNameAppearsAs}` : undefined,
-      ...(credential.kind === 'basic' ? { secret: credential.secret } : { token: credential.token }),
-    };
+    // SMTP has no user agent; the EHLO name is what tells one client app from another.
+    const conn = { clientIp: this.remoteAddress, tls: this.secure, userAgent: this.hostNameAppearsAs ? `SMTP EHLO ${this.hostNameAppearsAs}` : undefined };
+    const attempt =
+      credential.kind === 'basic' ? basicAttempt('smtp', credential.username, credential.secret, conn) : oauthAttempt('smtp', credential.username, credential.token, conn);
     const decision = await this.#ctx.auth.decide(attempt);
     if (this._closing || this._closed) return;
     this.#ctx.log.info(
