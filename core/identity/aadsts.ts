@@ -122,8 +122,14 @@ export const AADSTS = {
 
 export type AadstsCode = keyof typeof AADSTS;
 
+/** Whether a code's text has `{name}` placeholders (most do not; sign-in records ask often). */
+export function aadstsTextHasPlaceholders(code: AadstsCode): boolean {
+  return AADSTS[code].text.includes('{');
+}
+
 export function aadstsText(code: AadstsCode, details: Record<string, string> = {}): string {
-  return AADSTS[code].text.replace(/\{(\w+)\}/g, (_, name: string) => details[name] ?? name);
+  const text = AADSTS[code].text;
+  return text.includes('{') ? text.replace(/\{(\w+)\}/g, (_, name: string) => details[name] ?? name) : text;
 }
 
 function stamp(now: number): string {

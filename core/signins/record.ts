@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Outcome } from '../auth/attempt.js';
 import { uuidv7 } from '../ids.js';
-import { aadstsText, type AadstsCode } from '../identity/aadsts.js';
+import { aadstsText, aadstsTextHasPlaceholders, type AadstsCode } from '../identity/aadsts.js';
 import { EXCHANGE_APP_ID } from '../identity/resources.js';
 import type { Column } from '../store/sql.js';
 
@@ -319,7 +319,9 @@ export function newSignIn(input: SignInInput): SignInRecord {
     failureReason:
       code === 0
         ? null
-        : aadstsText(code, { user: input.typedUserName ?? input.user?.upn ?? '', tenant: input.tenantName ?? '', resource: input.resourceId ?? EXCHANGE_APP_ID, ...input.details }),
+        : aadstsTextHasPlaceholders(code)
+          ? aadstsText(code, { user: input.typedUserName ?? input.user?.upn ?? '', tenant: input.tenantName ?? '', resource: input.resourceId ?? EXCHANGE_APP_ID, ...input.details })
+          : aadstsText(code),
     ip: input.ipAddress,
     correlationId: input.correlationId ?? randomUUID(),
     userAgent: input.userAgent ?? null,

@@ -66,7 +66,19 @@ export class SecretVerifier {
     return digest('sha256', `${this.#pepper}\0fingerprint\0${secret}`, 'base64');
   }
 
+  /** Stored hashes by a short number, so the digest per attempt covers a short input. */
+  readonly #storedIds = new Map<string, number>();
+
   #key(secret: string, stored: string): string {
-    return digest('sha256', `${this.#pepper}\0${stored}\0${secret}`, 'base64');
+    let id = this.#storedIds.get(stored);
+    if (id === undefined) {
+      // Bounded like the cache: password changes leave old hashes behind.
+      if (this.#storedIds.size >= this.maxEntries) {
+        this.#storedIds.clear();
+        this.#cache.clear();
+      }
+      this.#storedIds.set(stored, (id = this.#storedIds.size));
+    }
+    return digest('sha256', `${this.#pepper}\0${id}\0${secret}`, 'base64');
   }
 }
