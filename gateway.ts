@@ -4,6 +4,7 @@
 // wire test boot gateways through it.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createSecureContext } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,9 @@ import { checkSeed } from './core/tenants/seed.js';
 import { parseSeed, type ParsedSeed } from './core/tenants/seed-schema.js';
 import type { SeedSummary } from './core/tenants/seed.js';
 import { startHttpsListener } from './servers/http/app.js';
+import type { ImapContext } from './servers/imap/context.js';
+import { startImapListener } from './servers/imap/server.js';
+import { FolderWatchers } from './servers/imap/watchers.js';
 import { startSmtpListener } from './servers/smtp/server.js';
 import { Counter } from './servers/wire/counter.js';
 
@@ -110,7 +114,7 @@ export interface GatewayCore {
 }
 
 /** Listeners exogate has so far; the others of the contract come with their protocols. */
-const LISTENERS_BUILT: readonly ListenerKey[] = ['smtp', 'smtps', 'https'];
+const LISTENERS_BUILT: readonly ListenerKey[] = ['imap', 'imaps', 'smtp', 'smtps', 'https'];
 
 function readSeedSource(options: GatewayOptions): { text: string | object; origin: string } | null {
   if (options.seedFile) {
@@ -187,6 +191,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       mailboxSessions: new Counter(limits.smtpMaxConnectionsPerMailbox),
       ipConnections: new Counter(limits.maxConnectionsPerIp),
     };
+    const secureContext = createSecureContext({ key: certs.keyPem, cert: certs.certPem, minVersion: 'TLSv1.2' });
+    const watchers = new FolderWatchers(mail);
+    const imapContext: ImapContext = {
+      auth,
+      directory,
+      mail,
+      clock,
+      limits,
+      log,
+      frontEnds,
+      secureContext,
+      certificate: { key: certs.keyPem, cert: certs.certPem },
+      mailboxSessions: new Counter(limits.imapMaxConnectionsPerMailbox),
+      ipConnections: new Counter(limits.maxConnectionsPerIp),
+      watchers,
+    };
     const portOf = (key: ListenerKey) => options.ports?.[key] ?? 0;
     const listeners: { key: ListenerKey; port: number; close(): Promise<void> }[] = [];
     const closeListeners = () => Promise.all(listeners.map((l) => l.close()));
@@ -195,6 +215,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       listeners.push({ key: 'smtp', ...bind(smtp) });
       const smtps = await startSmtpListener(smtpContext, { host, port: portOf('smtps'), implicitTls: true, key: certs.keyPem, cert: certs.certPem });
       listeners.push({ key: 'smtps', ...bind(smtps) });
+      const imap = await startImapListener(imapContext, { host, port: portOf('imap'), implicitTls: false });
+      listeners.push({ key: 'imap', ...bind(imap) });
+      const imaps = await startImapListener(imapContext, { host, port: portOf('imaps'), implicitTls: true });
+      listeners.push({ key: 'imaps', ...bind(imaps) });
       const https = await startHttpsListener(
         { auth, identity, tokens, directory, control, clock, limits, log, frontEnds, controlToken },
         { host, port: portOf('https'), key: certs.keyPem, cert: certs.certPem },
@@ -232,6 +256,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       close: () =>
         (closed ??= (async () => {
           await closeListeners();
+          watchers.close();
           await signIns.close();
           await control.saveClock();
           await openStoreRef.close();

@@ -24,6 +24,31 @@ export interface Limits {
    */
   smtpAllowPlainAuth: boolean;
 
+  // --- IMAP and POP3 (reference §2, §3) ---
+  /** Longest IMAP/POP3 command line, literals excluded (Dovecot's default; Exchange's is unknown). */
+  mailMaxLineBytes: number;
+  /** Largest literal of an ordinary IMAP command (names, search strings). */
+  imapMaxLiteralBytes: number;
+  /** Largest APPEND literal: Exchange Online's default message size limit (35 MB). */
+  imapMaxAppendBytes: number;
+  /** Idle timeout before sign-in (Exchange default 60 s, §2.6). */
+  mailPreAuthIdleMs: number;
+  /** Idle timeout after sign-in (Exchange default 1800 s, §2.6). */
+  mailIdleMs: number;
+  /** Concurrent IMAP sessions per mailbox (§2.6: 20); beyond it, "authenticated but not connected". */
+  imapMaxConnectionsPerMailbox: number;
+  /** Failed LOGINs in one session before `* BYE Connection is closed. 14` (§2.4; the count is UNCONFIRMED). */
+  imapMaxLoginFailures: number;
+  /** Commands per second a session sustains, and the burst, before `NO Request is throttled` (§2.5). */
+  mailCommandsPerSecond: number;
+  mailCommandBurst: number;
+  /** Offer AUTH=OAUTHBEARER besides XOAUTH2 (Exchange Online does not, §2). */
+  imapAdvertiseOauthbearer: boolean;
+  /** Allow LOGIN and AUTHENTICATE outside TLS (load tests only; Exchange never does). */
+  mailAllowPlainLogin: boolean;
+  /** Which IMAP/POP front end answers: by the emulated date (auto), or pinned (§2.1-§2.4). */
+  mailFrontEnd: 'auto' | 'classic' | 'tcpproxy';
+
   // --- all listeners ---
   /** Concurrent connections from one client address, per listener (not in the reference; generous for load tests). */
   maxConnectionsPerIp: number;
@@ -69,6 +94,19 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   smtpMaxUnrecognizedCommands: 10,
   smtpStrictMechanisms: false,
   smtpAllowPlainAuth: false,
+
+  mailMaxLineBytes: 65_536,
+  imapMaxLiteralBytes: 65_536,
+  imapMaxAppendBytes: 35 * 1024 * 1024,
+  mailPreAuthIdleMs: 60_000,
+  mailIdleMs: 1_800_000,
+  imapMaxConnectionsPerMailbox: 20,
+  imapMaxLoginFailures: 3,
+  mailCommandsPerSecond: 500,
+  mailCommandBurst: 2000,
+  imapAdvertiseOauthbearer: false,
+  mailAllowPlainLogin: false,
+  mailFrontEnd: 'auto',
 
   maxConnectionsPerIp: 2000,
   shutdownGraceMs: 2000,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Sql } from '../store/sql.js';
+import { parseMessage, type MessageStructure } from './mime.js';
 
 export interface FolderSpec {
   name: string;
@@ -38,7 +39,58 @@ export interface Delivered {
   uid: number;
 }
 
-export class MailStore extends EventEmitter<{ delivered: [Delivered] }> {
+export interface FolderInfo {
+  id: string;
+  userId: string;
+  name: string;
+  specialUse: string | null;
+  subscribed: boolean;
+  uidValidity: number;
+  uidNext: number;
+}
+
+/** What a folder's session keeps per message: everything but the bytes. */
+export interface MessageMeta {
+  uid: number;
+  flags: string[];
+  size: number;
+  internalDate: Date;
+}
+
+/** A change another session of the same folder should hear about (IMAP untagged responses). */
+export type FolderChange = { folderId: string; origin?: unknown } & (
+  | { kind: 'exists'; uid: number }
+  | { kind: 'expunge'; uids: number[] }
+  | { kind: 'flags'; flags: Map<number, string[]> }
+);
+
+export class MailError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'exists' | 'inbox' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type FolderRow = { id: string; user_id: string; name: string; special_use: string | null; subscribed: boolean; uid_validity: number; uid_next: number };
+
+const folderInfo = (r: FolderRow): FolderInfo => ({
+  id: r.id,
+  userId: r.user_id,
+  name: r.name,
+  specialUse: r.special_use,
+  subscribed: r.subscribed,
+  uidValidity: Number(r.uid_validity),
+  uidNext: Number(r.uid_next),
+});
+
+/** Folder names: `/` separates levels (NAMESPACE (("" "/"))); no empty levels, no control characters. */
+export function validFolderName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[\x00-\x1f\x7f]/.test(name) && !name.split('/').some((level) => level === '') && !/[*%]/.test(name);
+}
+
+export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [FolderChange] }> {
   readonly #ready = new Set<string>();
 
   constructor(readonly sql: Sql) {
@@ -60,35 +112,221 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered] }> {
     this.#ready.add(userId);
   }
 
-  async deliver(userId: string, body: Buffer, options: { folder?: string; flags?: string[]; internalDate?: Date } = {}): Promise<Delivered> {
+  async deliver(userId: string, body: Buffer, options: { folder?: string; flags?: string[]; internalDate?: Date } = {}): Promise<Delivered & { folderId: string; uidValidity: number }> {
     const folder = options.folder ?? 'INBOX';
+    // Parsed once, here: FETCH ENVELOPE and BODYSTRUCTURE read the stored structure.
+    const structure = parseMessage(body);
     // ensureMailbox() marks the mailbox ready inside this transaction; if the transaction rolls
     // back (an unknown folder, a store error) its folders were never created, so unmark it, or
     // every later delivery to this user would fail with "no folder".
     const wasReady = this.#ready.has(userId);
-    const uid = await this.sql.transaction(async (tx) => {
-      await this.ensureMailbox(userId, tx);
-      const rows = await tx.query<{ id: string; uid: number }>(
-        'update mail_folders set uid_next = uid_next + 1 where user_id = $1 and name = $2 returning id, uid_next - 1 as uid',
-        [userId, folder],
-      );
-      if (!rows.length) throw new Error(`no folder "${folder}"`);
-      await tx.query('insert into mail_messages (folder_id, uid, internal_date, flags, size, body) values ($1, $2, $3, $4, $5, $6)', [
-        rows[0].id,
-        rows[0].uid,
-        options.internalDate ?? new Date(),
-        JSON.stringify(options.flags ?? []),
-        body.length,
-        body,
-      ]);
-      return Number(rows[0].uid);
-    }).catch((error: unknown) => {
-      if (!wasReady) this.#ready.delete(userId);
-      throw error;
-    });
-    const delivered = { userId, folder, uid };
+    const added = await this.sql
+      .transaction(async (tx) => {
+        await this.ensureMailbox(userId, tx);
+        const rows = await tx.query<{ id: string; uid: number; uid_validity: number }>(
+          'update mail_folders set uid_next = uid_next + 1 where user_id = $1 and name = $2 returning id, uid_next - 1 as uid, uid_validity',
+          [userId, folder],
+        );
+        if (!rows.length) throw new MailError('not-found', `no folder "${folder}"`);
+        await tx.query('insert into mail_messages (folder_id, uid, internal_date, flags, size, body, structure) values ($1, $2, $3, $4, $5, $6, $7)', [
+          rows[0].id,
+          rows[0].uid,
+          options.internalDate ?? new Date(),
+          JSON.stringify(options.flags ?? []),
+          body.length,
+          body,
+          JSON.stringify(structure),
+        ]);
+        return { folderId: rows[0].id, uid: Number(rows[0].uid), uidValidity: Number(rows[0].uid_validity) };
+      })
+      .catch((error: unknown) => {
+        if (!wasReady) this.#ready.delete(userId);
+        throw error;
+      });
+    const delivered = { userId, folder, ...added };
     this.emit('delivered', delivered);
+    this.emit('changed', { folderId: added.folderId, kind: 'exists', uid: added.uid });
     return delivered;
+  }
+
+  // --- folders (IMAP LIST, CREATE, DELETE, RENAME, SUBSCRIBE, STATUS) ---
+
+  async folders(userId: string): Promise<FolderInfo[]> {
+    await this.ensureMailbox(userId);
+    const rows = await this.sql.query<FolderRow>('select * from mail_folders where user_id = $1 order by name', [userId]);
+    return rows.map(folderInfo);
+  }
+
+  async folder(userId: string, name: string): Promise<FolderInfo | undefined> {
+    await this.ensureMailbox(userId);
+    const rows = await this.sql.query<FolderRow>('select * from mail_folders where user_id = $1 and name = $2', [userId, name]);
+    return rows[0] && folderInfo(rows[0]);
+  }
+
+  async createFolder(userId: string, name: string): Promise<FolderInfo> {
+    if (!validFolderName(name)) throw new MailError('invalid', `not a folder name: ${name}`);
+    await this.ensureMailbox(userId);
+    const rows = await this.sql.query<FolderRow>(
+      `insert into mail_folders (id, user_id, name, special_use, uid_validity) values ($1, $2, $3, null, $4)
+       on conflict (user_id, name) do nothing returning *`,
+      [randomUUID(), userId, name, Math.floor(Date.now() / 1000)],
+    );
+    if (!rows.length) throw new MailError('exists', `folder exists: ${name}`);
+    return folderInfo(rows[0]);
+  }
+
+  async deleteFolder(userId: string, name: string): Promise<void> {
+    if (name === 'INBOX') throw new MailError('inbox', 'INBOX cannot be deleted');
+    const rows = await this.sql.query('delete from mail_folders where user_id = $1 and name = $2 returning id', [userId, name]);
+    if (!rows.length) throw new MailError('not-found', `no folder "${name}"`);
+  }
+
+  /** RENAME (RFC 3501 §6.3.5): children move along; renaming INBOX moves its messages and leaves it empty. */
+  async renameFolder(userId: string, from: string, to: string): Promise<void> {
+    if (!validFolderName(to)) throw new MailError('invalid', `not a folder name: ${to}`);
+    await this.sql.transaction(async (tx) => {
+      const source = await tx.query<FolderRow>('select * from mail_folders where user_id = $1 and name = $2', [userId, from]);
+      if (!source.length) throw new MailError('not-found', `no folder "${from}"`);
+      const clash = await tx.query('select 1 from mail_folders where user_id = $1 and name = $2', [userId, to]);
+      if (clash.length) throw new MailError('exists', `folder exists: ${to}`);
+      if (from === 'INBOX') {
+        const target = await tx.query<{ id: string }>(
+          'insert into mail_folders (id, user_id, name, uid_validity, uid_next) values ($1, $2, $3, $4, $5) returning id',
+          [randomUUID(), userId, to, Math.floor(Date.now() / 1000), Number(source[0].uid_next)],
+        );
+        await tx.query('update mail_messages set folder_id = $1 where folder_id = $2', [target[0].id, source[0].id]);
+        return;
+      }
+      await tx.query(
+        `update mail_folders set name = $3 || substr(name, length($2) + 1), uid_validity = uid_validity + 1
+         where user_id = $1 and (name = $2 or name like $4)`,
+        [userId, from, to, `${from.replace(/[\\%_]/g, '\\$&')}/%`],
+      );
+    });
+  }
+
+  async setSubscribed(userId: string, name: string, subscribed: boolean): Promise<void> {
+    const rows = await this.sql.query('update mail_folders set subscribed = $3 where user_id = $1 and name = $2 returning id', [userId, name, subscribed]);
+    if (!rows.length) throw new MailError('not-found', `no folder "${name}"`);
+  }
+
+  async status(folderId: string): Promise<{ messages: number; unseen: number; uidNext: number; uidValidity: number }> {
+    const rows = await this.sql.query<{ messages: number; unseen: number; uid_next: number; uid_validity: number }>(
+      `select f.uid_next, f.uid_validity,
+              (select count(*)::int from mail_messages m where m.folder_id = f.id) as messages,
+              (select count(*)::int from mail_messages m where m.folder_id = f.id and not m.flags ? '\\Seen') as unseen
+       from mail_folders f where f.id = $1`,
+      [folderId],
+    );
+    const r = rows[0];
+    if (!r) throw new MailError('not-found', 'no such folder');
+    return { messages: r.messages, unseen: r.unseen, uidNext: Number(r.uid_next), uidValidity: Number(r.uid_validity) };
+  }
+
+  // --- messages (IMAP SELECT, FETCH, STORE, COPY, MOVE, EXPUNGE, APPEND) ---
+
+  /** Every message of a folder, without its bytes, in UID order. */
+  async index(folderId: string): Promise<MessageMeta[]> {
+    const rows = await this.sql.query<{ uid: number; flags: string[]; size: number; internal_date: Date }>(
+      'select uid, flags, size, internal_date from mail_messages where folder_id = $1 order by uid',
+      [folderId],
+    );
+    return rows.map((r) => ({ uid: Number(r.uid), flags: r.flags, size: r.size, internalDate: r.internal_date }));
+  }
+
+  /** The bytes and parsed structure of the given messages. */
+  async contents(folderId: string, uids: readonly number[]): Promise<Map<number, { body: Buffer; structure: MessageStructure }>> {
+    const out = new Map<number, { body: Buffer; structure: MessageStructure }>();
+    if (!uids.length) return out;
+    const rows = await this.sql.query<{ uid: number; body: Uint8Array; structure: MessageStructure | null }>(
+      'select uid, body, structure from mail_messages where folder_id = $1 and uid = any($2::bigint[])',
+      [folderId, uids as number[]],
+    );
+    for (const r of rows) {
+      const body = Buffer.from(r.body);
+      out.set(Number(r.uid), { body, structure: r.structure ?? parseMessage(body) });
+    }
+    return out;
+  }
+
+  /** STORE: set, add or remove flags; returns every touched message's flags after the change. */
+  /** `origin` comes back on the change event, so the session that made a change can skip its own. */
+  async setFlags(folderId: string, uids: readonly number[], mode: 'set' | 'add' | 'remove', flags: readonly string[], origin?: unknown): Promise<Map<number, string[]>> {
+    const changed = new Map<number, string[]>();
+    if (!uids.length) return changed;
+    const rows = await this.sql.transaction(async (tx) => {
+      const current = await tx.query<{ uid: number; flags: string[] }>('select uid, flags from mail_messages where folder_id = $1 and uid = any($2::bigint[])', [
+        folderId,
+        uids as number[],
+      ]);
+      const updates: { uid: number; flags: string[] }[] = [];
+      for (const r of current) {
+        const lower = new Set(r.flags.map((f) => f.toLowerCase()));
+        let next: string[];
+        if (mode === 'set') next = [...new Set(flags)];
+        else if (mode === 'add') next = [...r.flags, ...flags.filter((f) => !lower.has(f.toLowerCase()))];
+        else {
+          const drop = new Set(flags.map((f) => f.toLowerCase()));
+          next = r.flags.filter((f) => !drop.has(f.toLowerCase()));
+        }
+        updates.push({ uid: Number(r.uid), flags: next });
+      }
+      if (updates.length) {
+        await tx.query(
+          `update mail_messages m set flags = u.flags from (select * from unnest($2::bigint[], $3::jsonb[]) as t(uid, flags)) u
+           where m.folder_id = $1 and m.uid = u.uid`,
+          [folderId, updates.map((u) => u.uid), updates.map((u) => JSON.stringify(u.flags))],
+        );
+      }
+      return updates;
+    });
+    for (const r of rows) changed.set(r.uid, r.flags);
+    if (changed.size) this.emit('changed', { folderId, kind: 'flags', flags: changed, origin });
+    return changed;
+  }
+
+  /** COPY (and the first half of MOVE): new UIDs in the target, in source order; returns [source, target] pairs. */
+  async copy(fromFolderId: string, uids: readonly number[], toFolderId: string): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    const result = await this.sql.transaction(async (tx) => {
+      const sources = await tx.query<{ uid: number }>('select uid from mail_messages where folder_id = $1 and uid = any($2::bigint[]) order by uid', [
+        fromFolderId,
+        uids as number[],
+      ]);
+      const target = await tx.query<{ uid_next: number; uid_validity: number }>(
+        'update mail_folders set uid_next = uid_next + $2 where id = $1 returning uid_next - $2 as uid_next, uid_validity',
+        [toFolderId, sources.length],
+      );
+      if (!target.length) throw new MailError('not-found', 'no such folder');
+      const first = Number(target[0].uid_next);
+      const pairs: [number, number][] = sources.map((s, i) => [Number(s.uid), first + i]);
+      if (pairs.length) {
+        await tx.query(
+          `insert into mail_messages (folder_id, uid, internal_date, flags, size, body, structure)
+           select $1, p.target, m.internal_date, m.flags, m.size, m.body, m.structure
+           from unnest($3::bigint[], $4::bigint[]) as p(source, target)
+           join mail_messages m on m.folder_id = $2 and m.uid = p.source`,
+          [toFolderId, fromFolderId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+        );
+      }
+      return { uidValidity: Number(target[0].uid_validity), pairs };
+    });
+    for (const [, uid] of result.pairs) this.emit('changed', { folderId: toFolderId, kind: 'exists', uid });
+    return result;
+  }
+
+  /** Removes messages: those given (MOVE, UID EXPUNGE), or every \Deleted one (EXPUNGE, CLOSE). */
+  async expunge(folderId: string, options: { uids?: readonly number[]; onlyDeleted: boolean; origin?: unknown }): Promise<number[]> {
+    const conditions = ['folder_id = $1'];
+    const params: unknown[] = [folderId];
+    if (options.onlyDeleted) conditions.push("flags ? '\\Deleted'");
+    if (options.uids) {
+      params.push(options.uids as number[]);
+      conditions.push(`uid = any($${params.length}::bigint[])`);
+    }
+    const rows = await this.sql.query<{ uid: number }>(`delete from mail_messages where ${conditions.join(' and ')} returning uid`, params as string[]);
+    const uids = rows.map((r) => Number(r.uid)).sort((a, b) => a - b);
+    if (uids.length) this.emit('changed', { folderId, kind: 'expunge', uids, origin: options.origin });
+    return uids;
   }
 
   async capture(input: { tenantId: string; userId: string | null; mailFrom: string; rcptTo: string[]; body: Buffer; at: Date }): Promise<string> {

@@ -2,6 +2,7 @@
 // the client's lines into one credential and hands it back; the connection asks the auth core.
 // Exchange Online advertises `LOGIN XOAUTH2`; PLAIN is accepted unless strict, so PLAIN-only
 // test scripts work. A failed XOAUTH2 gets a plain 535 5.7.3, never Gmail's 334 JSON challenge.
+import { decodeBase64, parsePlain, parseXoauth2 } from '../wire/sasl.js';
 import type { EventKey } from './replies.js';
 
 export type Credential =
@@ -20,15 +21,6 @@ export interface SaslSteps {
 
 export type Mechanism = (initial: string | undefined, steps: SaslSteps) => void;
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** Strict base64 (a client line); undefined when it is not base64 at all. */
-export function decodeBase64(line: string): string | undefined {
-  const text = line.trim();
-  if (!text || text.length % 4 === 1 || !BASE64.test(text)) return undefined;
-  return Buffer.from(text, 'base64').toString('utf8');
-}
-
 /** A lone "*" cancels an exchange (RFC 4954 §4). */
 const cancelled = (line: string) => line.trim() === '*';
 
@@ -37,24 +29,6 @@ function withLine(line: string, steps: SaslSteps, use: (decoded: string) => void
   const decoded = decodeBase64(line);
   if (decoded === undefined) return steps.fail('cannotDecode');
   use(decoded);
-}
-
-/** `user=<mailbox>^Aauth=Bearer <token>^A^A` (reference §8.3). */
-export function parseXoauth2(decoded: string): { username: string; token: string } | undefined {
-  let username: string | undefined;
-  let token: string | undefined;
-  for (const field of decoded.split('\x01')) {
-    const eq = field.indexOf('=');
-    if (eq < 0) continue;
-    const key = field.slice(0, eq).toLowerCase();
-    const value = field.slice(eq + 1);
-    if (key === 'user') username = value.trim();
-    else if (key === 'auth') {
-      const m = /^bearer\s+(\S+)\s*$/i.exec(value);
-      if (m) token = m[1];
-    }
-  }
-  return token === undefined ? undefined : { username: username ?? '', token };
 }
 
 export const MECHANISMS: ReadonlyMap<string, Mechanism> = new Map<string, Mechanism>([
@@ -71,11 +45,9 @@ export const MECHANISMS: ReadonlyMap<string, Mechanism> = new Map<string, Mechan
     'PLAIN',
     (initial, steps) => {
       const use = (decoded: string) => {
-        const parts = decoded.split('\x00');
-        if (parts.length !== 3) return steps.fail('cannotDecode');
-        // RFC 4616: authzid NUL authcid NUL passwd; clients that put the user in authzid are common.
-        const [authzid, authcid, secret] = parts;
-        steps.done({ kind: 'basic', mechanism: 'PLAIN', username: authcid || authzid, secret });
+        const plain = parsePlain(decoded);
+        if (!plain) return steps.fail('cannotDecode');
+        steps.done({ kind: 'basic', mechanism: 'PLAIN', username: plain.username, secret: plain.secret });
       };
       if (initial !== undefined && initial !== '=') return withLine(initial, steps, use);
       steps.prompt('continueAuth', (line) => withLine(line, steps, use));

@@ -159,6 +159,8 @@ create table mail_messages (
   flags jsonb not null default '[]',
   size integer not null,
   body bytea not null,
+  -- the MIME structure and envelope, parsed once at delivery (core/mail/mime.ts)
+  structure jsonb,
   primary key (folder_id, uid)
 );
 
