@@ -83,6 +83,9 @@ class AddressReader {
 
   #address(inGroup: boolean): void {
     const start = this.#i;
+    // Only a comment after the address's start names a bare addr-spec (Dovecot resets its
+    // last comment there), so leading comments are passed over first.
+    while (this.#peek()?.kind === 'comment') this.#i++;
     this.#comment = null;
     const words = this.#words();
     if (!inGroup && this.#isSpecial(':')) this.#group(words);

@@ -82,10 +82,15 @@ export function trimBlanks(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** A field's value unfolded (RFC 5322 §2.2.3: line breaks removed, the blanks after them kept), leading blanks dropped. */
+/**
+ * A field's value unfolded (RFC 5322 §2.2.3: line breaks removed, the blanks after them kept),
+ * leading blanks dropped, and NUL bytes turned into 0x80 as Dovecot does: PostgreSQL's jsonb
+ * refuses \u0000, and no IMAP string may carry a NUL.
+ */
 export function fieldValue(raw: Buffer, field: HeaderField): string {
   return raw
     .toString('latin1', field.valueStart, field.end)
     .replace(/\r?\n/g, '')
-    .replace(/^[ \t]+/, '');
+    .replace(/^[ \t]+/, '')
+    .replace(/\0/g, '\x80');
 }

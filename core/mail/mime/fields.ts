@@ -1,13 +1,11 @@
 // The structured Content-* fields (RFC 2045 §5.1, RFC 2183, RFC 3282): a small cursor over
 // the unfolded value, lenient where real mail is sloppy, and never throwing: what cannot be
 // read is left out, and the caller applies RFC 2045's defaults.
-import { asciiLower } from './bytes.js';
+import { asciiLower, CR, LF } from './bytes.js';
 import type { Disposition, Param } from './types.js';
 
 const SP = 0x20;
 const TAB = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
 const DQUOTE = 0x22;
 const LPAREN = 0x28;
 const RPAREN = 0x29;

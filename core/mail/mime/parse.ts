@@ -162,6 +162,7 @@ class MimeParser {
       }
       const child = this.entity(line.lineEnd, depth + 1, digest);
       part.parts.push(child.part);
+      // The child stopped on a boundary line (or at the end); the search is only a safety net.
       line = this.#pos < this.#end ? (this.#matchAt(this.#pos, null) ?? this.#findFrom(this.#pos)) : null;
     }
     this.#stack.length = level;

@@ -21,15 +21,16 @@ const EMPTY_BODYSTRUCTURE = '("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BI
 
 /**
  * NIL for null; a quoted string when every byte is 7-bit and not NUL, CR or LF (RFC 3501 §9
- * QUOTED-CHAR); otherwise a literal `{n}\r\n` + bytes. A string is taken as a byte string
- * (latin1) unless it holds characters above U+00FF, in which case it is sent as UTF-8.
+ * QUOTED-CHAR); otherwise a literal `{n}\r\n` + bytes, NULs sent as 0x80 since a literal's
+ * CHAR8 excludes them (Dovecot does the same). A string is taken as a byte string (latin1)
+ * unless it holds characters above U+00FF, in which case it is sent as UTF-8.
  */
 export function imapString(value: string | Buffer | null): string {
   if (value === null) return 'NIL';
   const bytes = typeof value === 'string' ? byteString(value) : value.toString('latin1');
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes.charCodeAt(i);
-    if (c === 0 || c === 0x0a || c === 0x0d || c > 0x7f) return `{${bytes.length}}\r\n${bytes}`;
+    if (c === 0 || c === 0x0a || c === 0x0d || c > 0x7f) return `{${bytes.length}}\r\n${bytes.replace(/\0/g, '\x80')}`;
   }
   return `"${bytes.replace(/["\\]/g, '\\$&')}"`;
 }
