@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Sql } from '../store/sql.js';
-import { parseMessage, type MessageStructure } from './mime.js';
+import { parseMessage, STRUCTURE_VERSION, type MessageStructure } from './mime.js';
 
 export interface FolderSpec {
   name: string;
@@ -244,7 +244,9 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
     );
     for (const r of rows) {
       const body = Buffer.from(r.body);
-      out.set(Number(r.uid), { body, structure: r.structure ?? parseMessage(body) });
+      // Structures stored by an older parser are parsed again rather than trusted.
+      const structure = r.structure && r.structure.version === STRUCTURE_VERSION ? r.structure : parseMessage(body);
+      out.set(Number(r.uid), { body, structure });
     }
     return out;
   }

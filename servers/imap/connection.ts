@@ -174,7 +174,7 @@ export class ImapConnection extends WireConnection implements FolderWatcher {
       command = parseCommand(bytes);
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
-      const text = error.nonAscii ? TEXTS.commandError11.text : error.tag ? TEXTS.argumentError12.text : TEXTS.commandError12.text;
+      const text = error.nonAscii ? TEXTS.commandError11.text : error.inArguments ? TEXTS.argumentError12.text : TEXTS.commandError12.text;
       if (error.tag) this.tagged(error.tag, 'BAD', text);
       else this.untagged(`BAD ${text}`);
       return;

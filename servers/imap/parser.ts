@@ -23,6 +23,8 @@ export class ParseError extends Error {
     readonly tag: string | null,
     /** A command byte outside US-ASCII (Exchange: `Command Error. 11`). */
     readonly nonAscii = false,
+    /** Whether the command itself was unreadable (`Command Error. 12`) or only its arguments. */
+    readonly inArguments = false,
   ) {
     super(message);
   }
@@ -141,15 +143,18 @@ class Reader {
 export function parseCommand(bytes: Buffer): ParsedCommand {
   // Command words are ASCII; 8-bit bytes belong only in literals and quoted strings.
   const r = new Reader(bytes);
+  const firstSpace = bytes.indexOf(SP);
+  if (hasHighByteBefore(bytes, firstSpace)) throw new ParseError('8-bit tag', null, true);
   let tag: string;
   try {
     tag = r.atom(true);
   } catch {
-    throw new ParseError('no tag', null, hasHighByteBefore(bytes, bytes.indexOf(SP)));
+    throw new ParseError('no tag', null);
   }
-  if (/[^\x21-\x7e]/.test(tag)) throw new ParseError('bad tag', null);
   if (r.peek() !== SP) throw new ParseError('no command', tag);
   r.skipSpaces();
+  const nameEnd = bytes.indexOf(SP, r.pos);
+  if (hasHighByteBefore(bytes.subarray(r.pos), nameEnd < 0 ? -1 : nameEnd - r.pos)) throw new ParseError('8-bit command', tag, true);
   let name: string;
   try {
     name = r.atom().toUpperCase();
@@ -167,7 +172,7 @@ export function parseCommand(bytes: Buffer): ParsedCommand {
       args.push(r.token(0));
     }
   } catch (error) {
-    if (error instanceof ParseError) throw new ParseError(error.message, tag, error.nonAscii);
+    if (error instanceof ParseError) throw new ParseError(error.message, tag, error.nonAscii, true);
     throw error;
   }
   return { tag, name, args };

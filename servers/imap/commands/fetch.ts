@@ -2,7 +2,7 @@
 // BODYSTRUCTURE, BODY, BODY[section]<partial>, BODY.PEEK[...], RFC822, RFC822.HEADER,
 // RFC822.TEXT and the macros. Structure comes from what delivery parsed once; bytes are read
 // from the store in batches so a FETCH 1:* of a large folder stays bounded in memory.
-import { extractSection, imapString, parseSection, renderBodyStructure, renderEnvelope, type SectionSpec } from '../../../core/mail/mime.js';
+import { extractSection, parseSection, renderBodyStructure, renderEnvelope, type SectionSpec } from '../../../core/mail/mime.js';
 import type { ImapConnection } from '../connection.js';
 import { flagList, internalDate } from '../format.js';
 import { ArgumentError, atomArg, type Token } from '../parser.js';
@@ -121,7 +121,7 @@ export async function fetch(c: ImapConnection, tag: string, args: Token[], byUid
             bytes = bytes.subarray(item.partial.start, item.partial.start + item.partial.length);
             label += `<${item.partial.start}>`;
           }
-          parts.push(`${label} `, Buffer.from(imapString(bytes), 'latin1'));
+          parts.push(`${label} `, literal(bytes));
         }
       }
       // A FETCH that set \Seen tells the client the new flags (RFC 3501 §6.4.5).
@@ -131,6 +131,15 @@ export async function fetch(c: ImapConnection, tag: string, args: Token[], byUid
   }
   await c.beforeCompletion(byUid ? 'UID FETCH' : 'FETCH');
   c.tagged(tag, 'OK', completed('FETCH'));
+}
+
+/**
+ * Body sections are always literals, as servers send them whatever the bytes. IMAP4rev1
+ * literals cannot carry NUL; like Dovecot, exogate sends 0x80 in its place.
+ */
+function literal(bytes: Buffer): Buffer {
+  const safe = bytes.includes(0) ? Buffer.from(bytes.map((b) => (b === 0 ? 0x80 : b))) : bytes;
+  return Buffer.concat([Buffer.from(`{${safe.length}}\r\n`), safe]);
 }
 
 /** Items are separated by spaces; a label and its value ("BODY[] " + literal) are one item. */
