@@ -8,14 +8,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, type RunReport } from './load/runner.js';
-import { smtpAuthSession, type SmtpTransport } from './load/smtp.js';
+import { runLoad, type RunReport, type SessionResult } from './load/runner.js';
+import { imapIdleSession, imapLoginSession } from './load/imap.js';
+import { smtpAuthSession } from './load/smtp.js';
 import { benchUser } from './bench/seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TASKSET = existsSync('/usr/bin/taskset') && cpus().length > 1;
+const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 10_000);
 
 interface Figure {
   median: number;
@@ -100,9 +102,9 @@ async function authCoreBench(): Promise<{ decisions: Record<string, Figure>; wit
   return { decisions: figures(decisions), withStore: figures(withStore), ingest: figure(ingest), lost };
 }
 
-interface SmtpRow {
-  server: 'exogate' | 'bare smtp-server';
-  transport: SmtpTransport;
+interface SessionRow {
+  server: string;
+  transport: 'plain' | 'tls';
   outcome: 'accepted' | 'rejected';
   concurrency: number;
   perSecond: Figure;
@@ -111,58 +113,128 @@ interface SmtpRow {
   errors: number;
 }
 
-async function smtpBench(): Promise<SmtpRow[]> {
-  const rows: SmtpRow[] = [];
-  const exo = await server(['exogate']);
-  const ca = String(exo.info.caCert);
-  const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
-  mkdirSync(certDir, { recursive: true });
-  const { loadOrCreateCertificates } = await import('../certs/ca.js');
-  const bareCerts = loadOrCreateCertificates(certDir);
-  const keyFile = join(certDir, 'certs', 'server-key.pem');
-  const certFile = join(certDir, 'certs', 'server.pem');
-  const bare = await server(['bare-smtp', keyFile, certFile]);
+interface Target {
+  name: string;
+  /** Runs one session against this server. */
+  session: (n: number, transport: 'plain' | 'tls', accepted: boolean) => Promise<SessionResult>;
+  /** Servers that accept everything have no "rejected" row. */
+  rejects: boolean;
+}
 
-  const targets = [
-    { name: 'exogate' as const, info: exo.info, ca },
-    { name: 'bare smtp-server' as const, info: bare.info, ca: bareCerts.caCertPem },
-  ];
+/** Sessions per second, every transport × outcome × concurrency, every target side by side. */
+async function sessionMatrix(label: string, targets: Target[]): Promise<SessionRow[]> {
+  const rows: SessionRow[] = [];
   for (const transport of ['plain', 'tls'] as const) {
     for (const outcome of ['accepted', 'rejected'] as const) {
       for (const concurrency of [1, 64]) {
         for (const target of targets) {
-          if (target.name === 'bare smtp-server' && outcome === 'rejected') continue; // it accepts everything
+          if (outcome === 'rejected' && !target.rejects) continue;
           const perSecond: number[] = [];
           const p99: number[] = [];
           let last: RunReport | undefined;
           for (let r = 0; r < RUNS; r++) {
-            last = await runLoad({
-              concurrency,
-              durationMs: SECONDS * 1000,
-              session: (n) =>
-                smtpAuthSession({
-                  host: '127.0.0.1',
-                  port: Number(transport === 'tls' ? target.info.smtps : target.info.smtp),
-                  transport,
-                  tls: { ca: target.ca, servername: 'localhost', rejectUnauthorized: true },
-                  user: benchUser(n),
-                  password: outcome === 'accepted' ? 'Bench-Passw0rd!' : 'wrong-password',
-                }),
-            });
+            last = await runLoad({ concurrency, durationMs: SECONDS * 1000, session: (n) => target.session(n, transport, outcome === 'accepted') });
             perSecond.push(Math.round(last.perSecond));
             p99.push(Math.round(last.latencyMs.p99 * 10) / 10);
           }
           rows.push({ server: target.name, transport, outcome, concurrency, perSecond: figure(perSecond), p99: figure(p99), replies: last!.outcomes, errors: last!.errors });
-          process.stderr.write(`smtp ${target.name} ${transport} ${outcome} c=${concurrency}: ${figure(perSecond).median}/s ${JSON.stringify(last!.outcomes)}\n`);
+          process.stderr.write(`${label} ${target.name} ${transport} ${outcome} c=${concurrency}: ${figure(perSecond).median}/s ${JSON.stringify(last!.outcomes)}\n`);
         }
       }
     }
   }
-  const exoOut = await exo.stop();
-  await bare.stop();
-  const stats = /^STATS (.*)$/m.exec(exoOut);
-  if (stats) process.stderr.write(`exogate sign-in writer: ${stats[1]}\n`);
   return rows;
+}
+
+const password = (accepted: boolean) => (accepted ? 'Bench-Passw0rd!' : 'wrong-password');
+const tlsTo = (ca: string) => ({ ca, servername: 'localhost', rejectUnauthorized: true });
+
+async function smtpBench(exo: { info: Record<string, unknown> }): Promise<SessionRow[]> {
+  const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
+  mkdirSync(certDir, { recursive: true });
+  const { loadOrCreateCertificates } = await import('../certs/ca.js');
+  const bareCerts = loadOrCreateCertificates(certDir);
+  const bare = await server(['bare-smtp', join(certDir, 'certs', 'server-key.pem'), join(certDir, 'certs', 'server.pem')]);
+  const smtp = (info: Record<string, unknown>, ca: string): Target['session'] => (n, transport, accepted) =>
+    smtpAuthSession({ host: '127.0.0.1', port: Number(transport === 'tls' ? info.smtps : info.smtp), transport, tls: tlsTo(ca), user: benchUser(n), password: password(accepted) });
+  try {
+    return await sessionMatrix('smtp', [
+      { name: 'exogate', session: smtp(exo.info, String(exo.info.caCert)), rejects: true },
+      { name: 'bare smtp-server', session: smtp(bare.info, bareCerts.caCertPem), rejects: false },
+    ]);
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function imapBench(exo: { info: Record<string, unknown> }): Promise<SessionRow[]> {
+  const ca = String(exo.info.caCert);
+  return sessionMatrix('imap', [
+    {
+      name: 'exogate',
+      rejects: true,
+      session: (n, transport, accepted) =>
+        imapLoginSession({ host: '127.0.0.1', port: Number(transport === 'tls' ? exo.info.imaps : exo.info.imap), tls: transport === 'tls' ? tlsTo(ca) : undefined, user: benchUser(n), password: password(accepted) }),
+    },
+  ]);
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+}
+
+interface IdleResult {
+  connections: number;
+  transport: 'plain' | 'tls';
+  baseKiB: number;
+  heldKiB: number;
+  perConnectionKiB: number;
+  loginP99Ms: number;
+  loginP50Ms: number;
+  refused: number;
+}
+
+/** Resident memory of the gateway holding IDLE_CONNECTIONS signed-in, idle IMAP sessions. */
+async function idleBench(exo: { child: ChildProcess; info: Record<string, unknown> }, transport: 'plain' | 'tls'): Promise<IdleResult> {
+  const pid = exo.child.pid!;
+  const ca = String(exo.info.caCert);
+  const options = (n: number) => ({
+    host: '127.0.0.1',
+    port: Number(transport === 'tls' ? exo.info.imaps : exo.info.imap),
+    tls: transport === 'tls' ? tlsTo(ca) : undefined,
+    user: benchUser(n),
+    password: 'Bench-Passw0rd!',
+  });
+  // Warm up, then let the gateway settle before the baseline.
+  for (let n = 0; n < 200; n++) await imapLoginSession(options(n));
+  await new Promise((r) => setTimeout(r, 2000));
+  const baseKiB = rssKiB(pid);
+  const held: { close(): void }[] = [];
+  let refused = 0;
+  for (let start = 0; start < IDLE_CONNECTIONS; start += 100) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, IDLE_CONNECTIONS - start) }, (_, i) => imapIdleSession(options(start + i))));
+    for (const s of batch) {
+      held.push(s);
+      if (!s.answer.startsWith('OK')) refused++;
+    }
+  }
+  await new Promise((r) => setTimeout(r, 3000));
+  const heldKiB = rssKiB(pid);
+  // While they are held: how fast is a new sign-in answered?
+  const probe = await runLoad({ concurrency: 1, count: 300, session: (n) => imapLoginSession(options(n)) });
+  for (const s of held) s.close();
+  await new Promise((r) => setTimeout(r, 1000));
+  return {
+    connections: held.length,
+    transport,
+    baseKiB,
+    heldKiB,
+    perConnectionKiB: Math.round(((heldKiB - baseKiB) / held.length) * 10) / 10,
+    loginP99Ms: Math.round(probe.latencyMs.p99 * 10) / 10,
+    loginP50Ms: Math.round(probe.latencyMs.p50 * 10) / 10,
+    refused,
+  };
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -192,37 +264,74 @@ async function main(): Promise<void> {
       `Sign-in records ingested (decided, queued and written to the embedded store in a data folder): ${fmt(auth.ingest)} records/s; records lost over all runs: ${auth.lost}.`,
     );
   }
-  if (!only || only === 'smtp') {
-    const smtp = await smtpBench();
-    const byKey = (r: SmtpRow) => `${r.transport}|${r.outcome}|${r.concurrency}`;
-    const bare = new Map(smtp.filter((r) => r.server === 'bare smtp-server').map((r) => [byKey(r), r]));
-    sections.push(
-      '### SMTP AUTH sessions per second over loopback',
-      '',
-      'A session: connect, greeting, EHLO, AUTH PLAIN, QUIT. *plain* is a cleartext connection (exogate with `smtpAllowPlainAuth`, which Exchange Online never offers); *TLS* is the implicit-TLS port. Accepted: the right password of one of 1,000 users; rejected: a wrong password (`535 5.7.139 … the user credentials were incorrect.`, a sign-in record each). The bare smtp-server accepts every AUTH and does nothing else (and, like exogate, greets without the 100 ms early-talker pause of smtp-server): the ceiling for an smtp-server-based gateway.',
-      '',
+  const sessionTable = (rows: SessionRow[], comparison?: string) => {
+    const byKey = (r: SessionRow) => `${r.transport}|${r.outcome}|${r.concurrency}`;
+    const other = comparison ? new Map(rows.filter((r) => r.server === comparison).map((r) => [byKey(r), r])) : new Map<string, SessionRow>();
+    return [
       table(
-        ['transport', 'outcome', 'concurrency', 'exogate sessions/s', 'exogate p99 ms', 'bare smtp-server sessions/s', 'exogate / bare'],
-        smtp
+        ['transport', 'outcome', 'concurrency', 'exogate sessions/s', 'exogate p99 ms', ...(comparison ? [`${comparison} sessions/s`, `exogate / ${comparison}`] : [])],
+        rows
           .filter((r) => r.server === 'exogate')
           .map((r) => {
-            const b = r.outcome === 'accepted' ? bare.get(byKey(r)) : bare.get(`${r.transport}|accepted|${r.concurrency}`);
+            const b = other.get(byKey(r)) ?? other.get(`${r.transport}|accepted|${r.concurrency}`);
             return [
               r.transport,
               r.outcome,
               String(r.concurrency),
               fmt(r.perSecond),
               String(r.p99.median),
-              b ? fmt(b.perSecond) : '—',
-              b ? `${Math.round((r.perSecond.median / b.perSecond.median) * 100)}%` : '—',
+              ...(comparison ? [b ? fmt(b.perSecond) : '—', b ? `${Math.round((r.perSecond.median / b.perSecond.median) * 100)}%` : '—'] : []),
             ];
           }),
       ),
       '',
       'Replies counted in the last run of each row (exact text, bracket elided):',
       '',
-      ...smtp.filter((r) => r.server === 'exogate').map((r) => `- ${r.transport} ${r.outcome} c=${r.concurrency}: ${Object.entries(r.replies).map(([k, v]) => `\`${k}\` × ${v}`).join(', ')}${r.errors ? `; ${r.errors} errors` : ''}`),
-    );
+      ...rows.filter((r) => r.server === 'exogate').map((r) => `- ${r.transport} ${r.outcome} c=${r.concurrency}: ${Object.entries(r.replies).map(([k, v]) => `\`${k}\` × ${v}`).join(', ')}${r.errors ? `; ${r.errors} errors` : ''}`),
+    ];
+  };
+
+  if (!only || ['smtp', 'imap', 'idle'].includes(only)) {
+    const exo = await server(['exogate']);
+    try {
+      if (!only || only === 'smtp') {
+        const smtp = await smtpBench(exo);
+        sections.push(
+          '### SMTP AUTH sessions per second over loopback',
+          '',
+          'A session: connect, greeting, EHLO, AUTH PLAIN, QUIT. *plain* is a cleartext connection (exogate with `smtpAllowPlainAuth`, which Exchange Online never offers); *TLS* is the implicit-TLS port. Accepted: the right password of one of 1,000 users; rejected: a wrong password (`535 5.7.139 … the user credentials were incorrect.`, a sign-in record each). The bare smtp-server accepts every AUTH and does nothing else (and, like exogate, greets without the 100 ms early-talker pause of smtp-server): the ceiling for an smtp-server-based gateway.',
+          '',
+          ...sessionTable(smtp, 'bare smtp-server'),
+        );
+      }
+      if (!only || only === 'imap') {
+        const imap = await imapBench(exo);
+        sections.push(
+          '### IMAP sign-in sessions per second over loopback',
+          '',
+          'A session: connect, greeting, LOGIN, LOGOUT. *plain* is the 143-style port with sign-in allowed before STARTTLS (`mailAllowPlainLogin`, load tests only); *TLS* is the 993-style implicit-TLS port. The classic front end answers (`mailFrontEnd: classic`), on a tenant pinned before the programme. Accepted: `OK LOGIN completed.`; rejected: a wrong password, `NO LOGIN failed.`',
+          '',
+          ...sessionTable(imap),
+        );
+      }
+      if (!only || only === 'idle') {
+        const results = [await idleBench(exo, 'plain'), await idleBench(exo, 'tls')];
+        sections.push(
+          `### ${IDLE_CONNECTIONS.toLocaleString('en-US')} idle signed-in IMAP sessions`,
+          '',
+          "Each session: connect, greeting, `LOGIN` (`OK`), then nothing; the gateway's resident memory (VmRSS) before and while they are held (goal: under 20 KiB each). While they are held, 300 new sign-in sessions one after another measure how fast a new login is answered (goal: p99 under 50 ms).",
+          '',
+          table(
+            ['transport', 'sessions held', 'RSS before KiB', 'RSS held KiB', 'KiB per session', 'new login p50 ms', 'new login p99 ms', 'refused'],
+            results.map((r) => [r.transport, String(r.connections), r.baseKiB.toLocaleString('en-US'), r.heldKiB.toLocaleString('en-US'), `**${r.perConnectionKiB}**`, String(r.loginP50Ms), String(r.loginP99Ms), String(r.refused)]),
+          ),
+        );
+      }
+    } finally {
+      const out = await exo.stop();
+      const stats = /^STATS (.*)$/m.exec(out);
+      if (stats) process.stderr.write(`exogate sign-in writer: ${stats[1]}\n`);
+    }
   }
 
   const body = [

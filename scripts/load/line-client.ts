@@ -10,6 +10,7 @@ export class LineClient {
   #waiter: ((line: string) => void) | null = null;
   #failed: ((error: Error) => void) | null = null;
   #error: Error | null = null;
+  #lineWaiter: (() => void) | null = null;
 
   private constructor(socket: Socket | TLSSocket) {
     this.#socket = socket;
@@ -33,7 +34,8 @@ export class LineClient {
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       this.#buffer += chunk;
-      this.#drain();
+      if (this.#lineWaiter) this.#lineWaiter();
+      else this.#drain();
     });
     const fail = (error: Error) => {
       this.#error = error;
@@ -62,6 +64,38 @@ export class LineClient {
       }
       start = nl + 1;
     }
+  }
+
+  /** The next line, whatever it is (IMAP, POP3). */
+  line(): Promise<string> {
+    if (this.#error) return Promise.reject(this.#error);
+    return new Promise((resolve, reject) => {
+      const take = () => {
+        const nl = this.#buffer.indexOf('\n');
+        if (nl < 0) return false;
+        const line = this.#buffer.slice(0, nl).replace(/\r$/, '');
+        this.#buffer = this.#buffer.slice(nl + 1);
+        resolve(line);
+        return true;
+      };
+      if (take()) return;
+      this.#lineWaiter = () => {
+        if (take()) this.#lineWaiter = null;
+      };
+      this.#failed = reject;
+    });
+  }
+
+  /** Lines until one starts with `tag `; returns that one. */
+  async tagged(tag: string): Promise<string> {
+    for (;;) {
+      const line = await this.line();
+      if (line.startsWith(`${tag} `)) return line;
+    }
+  }
+
+  write(text: string): void {
+    this.#socket.write(text);
   }
 
   /** The next whole reply (its last line's code starts it; lines joined by "\n"). */
