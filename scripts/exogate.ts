@@ -11,6 +11,16 @@ import { DEFAULT_DATA_DIR, httpsCall, readEndpoints } from './lib/client.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** `--limit name=value`: numbers and booleans as such, anything else as text (checked by startGateway). */
+function collectLimit(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError('write a limit as name=value');
+  const name = value.slice(0, eq);
+  const raw = value.slice(eq + 1);
+  const parsed = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [name]: parsed };
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 = any free port)');
@@ -29,7 +39,9 @@ const start = program
   .option('--database-url <url>', 'use a PostgreSQL server instead of the embedded store')
   .option('--clock <iso>', 'start the emulated clock at this date (new data folder only)')
   .option('--no-demo', 'do not seed the demo tenants into a new data folder')
-  .addOption(new Option('--log-level <level>', 'log level of <data>/exogate.log').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+  .addOption(new Option('--log-level <level>', 'log level of <data>/exogate.log').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+  .option('--mail-front-end <era>', 'IMAP/POP3 front end: auto (by the emulated date), classic, or tcpproxy (2026)')
+  .option('--limit <key=value>', 'override a limit of core/config.ts (repeatable), e.g. --limit smtpAllowPlainAuth=true', collectLimit, {});
 for (const key of LISTENER_KEYS) start.option(`--${key}-port <n>`, `${key} listener port (0 = any free port)`, port, DEFAULT_PORTS[key]);
 start.action(async (opts: Record<string, unknown>) => {
   const ports = Object.fromEntries(LISTENER_KEYS.map((k) => [k, opts[`${k}Port`] as number])) as Record<ListenerKey, number>;
@@ -41,6 +53,7 @@ start.action(async (opts: Record<string, unknown>) => {
     clock: opts.clock as string | undefined,
     demo: opts.demo as boolean,
     logLevel: opts.logLevel as string,
+    limits: { ...(opts.limit as Record<string, unknown>), ...(opts.mailFrontEnd ? { mailFrontEnd: opts.mailFrontEnd } : {}) },
     ports,
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import type { ListenerKey } from '../core/config.js';
+import type { Limits, ListenerKey } from '../core/config.js';
 import { DEMO_SEED_PATH, startGateway } from '../gateway.js';
 
 export interface StartOptions {
@@ -15,11 +15,12 @@ export interface StartOptions {
   demo: boolean;
   logLevel: string;
   ports: Record<ListenerKey, number>;
+  limits?: Record<string, unknown>;
 }
 
 const LISTENER_LABELS: Record<ListenerKey, string> = {
-  imap: 'IMAP (STARTTLS)',
-  imaps: 'IMAP (TLS)',
+  imap: 'IMAP (STARTTLS, like outlook.office365.com:143)',
+  imaps: 'IMAP (TLS, like outlook.office365.com:993)',
   pop3: 'POP3 (STLS)',
   pop3s: 'POP3 (TLS)',
   smtp: 'SMTP submission (STARTTLS, like smtp.office365.com:587)',
@@ -52,6 +53,7 @@ export async function runStart(o: StartOptions): Promise<void> {
     clock: o.clock,
     ports: o.ports,
     logLevel: o.logLevel as 'info',
+    limits: o.limits as Partial<Limits>,
     logFile: join(dataDir, 'exogate.log'),
   });
   const out: string[] = [`exogate is running — data in ${dataDir} (store: ${gateway.core.store.kind})`, ''];
