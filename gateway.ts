@@ -30,6 +30,8 @@ import { startHttpsListener } from './servers/http/app.js';
 import type { ImapContext } from './servers/imap/context.js';
 import { startImapListener } from './servers/imap/server.js';
 import { FolderWatchers } from './servers/imap/watchers.js';
+import type { Pop3Context } from './servers/pop3/context.js';
+import { startPop3Listener } from './servers/pop3/server.js';
 import { startSmtpListener } from './servers/smtp/server.js';
 import { Counter } from './servers/wire/counter.js';
 
@@ -114,7 +116,7 @@ export interface GatewayCore {
 }
 
 /** Listeners exogate has so far; the others of the contract come with their protocols. */
-const LISTENERS_BUILT: readonly ListenerKey[] = ['imap', 'imaps', 'smtp', 'smtps', 'https'];
+const LISTENERS_BUILT: readonly ListenerKey[] = ['imap', 'imaps', 'pop3', 'pop3s', 'smtp', 'smtps', 'https'];
 
 function readSeedSource(options: GatewayOptions): { text: string | object; origin: string } | null {
   if (options.seedFile) {
@@ -207,6 +209,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       ipConnections: new Counter(limits.maxConnectionsPerIp),
       watchers,
     };
+    const pop3Context: Pop3Context = {
+      auth,
+      mail,
+      clock,
+      limits,
+      log,
+      frontEnds,
+      secureContext,
+      certificate: { key: certs.keyPem, cert: certs.certPem },
+      ipConnections: new Counter(limits.maxConnectionsPerIp),
+      // One session per mailbox in TRANSACTION (RFC 1939 §8's exclusive maildrop lock).
+      maildropLocks: new Counter(1),
+    };
     const portOf = (key: ListenerKey) => options.ports?.[key] ?? 0;
     const listeners: { key: ListenerKey; port: number; close(): Promise<void> }[] = [];
     const closeListeners = () => Promise.all(listeners.map((l) => l.close()));
@@ -219,6 +234,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       listeners.push({ key: 'imap', ...bind(imap) });
       const imaps = await startImapListener(imapContext, { host, port: portOf('imaps'), implicitTls: true });
       listeners.push({ key: 'imaps', ...bind(imaps) });
+      const pop3 = await startPop3Listener(pop3Context, { host, port: portOf('pop3'), implicitTls: false });
+      listeners.push({ key: 'pop3', ...bind(pop3) });
+      const pop3s = await startPop3Listener(pop3Context, { host, port: portOf('pop3s'), implicitTls: true });
+      listeners.push({ key: 'pop3s', ...bind(pop3s) });
       const https = await startHttpsListener(
         { auth, identity, tokens, directory, control, clock, limits, log, frontEnds, controlToken },
         { host, port: portOf('https'), key: certs.keyPem, cert: certs.certPem },

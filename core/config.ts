@@ -48,6 +48,15 @@ export interface Limits {
   mailAllowPlainLogin: boolean;
   /** Which IMAP/POP front end answers: by the emulated date (auto), or pinned (§2.1-§2.4). */
   mailFrontEnd: 'auto' | 'classic' | 'tcpproxy';
+  /**
+   * Longest POP3 command line (Set-PopSettings -MaxCommandSize: 512 by default, 40-1024, per
+   * Microsoft's [MS-STANXPOP3] §2.2.14; Exchange Online's value UNCONFIRMED). AUTH continuation
+   * lines are not commands and may be as long as mailMaxLineBytes, which is why Exchange Online
+   * needs XOAUTH2 in two lines: a token does not fit in `AUTH XOAUTH2 <initial response>`.
+   */
+  pop3MaxCommandBytes: number;
+  /** Failed PASS/AUTH in one POP3 session before it is closed (Exchange's MaxFailedLoginAttempts; the count is UNCONFIRMED). */
+  pop3MaxLoginFailures: number;
 
   // --- all listeners ---
   /** Concurrent connections from one client address, per listener (not in the reference; generous for load tests). */
@@ -107,6 +116,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   imapAdvertiseOauthbearer: false,
   mailAllowPlainLogin: false,
   mailFrontEnd: 'auto',
+  pop3MaxCommandBytes: 512,
+  pop3MaxLoginFailures: 3,
 
   maxConnectionsPerIp: 2000,
   shutdownGraceMs: 2000,
@@ -136,6 +147,7 @@ export function resolveLimits(overrides?: Partial<Limits>): Limits {
     if (typeof value !== typeof DEFAULT_LIMITS[key as keyof Limits]) throw new TypeError(`limit "${key}" must be a ${typeof DEFAULT_LIMITS[key as keyof Limits]}`);
     (limits as Record<string, unknown>)[key] = value;
   }
+  if (!['auto', 'classic', 'tcpproxy'].includes(limits.mailFrontEnd)) throw new RangeError('limit "mailFrontEnd" is auto, classic or tcpproxy');
   return limits;
 }
 
