@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type RunReport, type SessionResult } from './load/runner.js';
 import { imapIdleSession, imapLoginSession } from './load/imap.js';
+import { pop3LoginSession } from './load/pop3.js';
 import { smtpAuthSession } from './load/smtp.js';
 import { benchUser } from './bench/seed.js';
 
@@ -179,6 +180,18 @@ async function imapBench(exo: { info: Record<string, unknown> }): Promise<Sessio
   ]);
 }
 
+async function pop3Bench(exo: { info: Record<string, unknown> }): Promise<SessionRow[]> {
+  const ca = String(exo.info.caCert);
+  return sessionMatrix('pop3', [
+    {
+      name: 'exogate',
+      rejects: true,
+      session: (n, transport, accepted) =>
+        pop3LoginSession({ host: '127.0.0.1', port: Number(transport === 'tls' ? exo.info.pop3s : exo.info.pop3), tls: transport === 'tls' ? tlsTo(ca) : undefined, user: benchUser(n), password: password(accepted) }),
+    },
+  ]);
+}
+
 function rssKiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
@@ -291,7 +304,7 @@ async function main(): Promise<void> {
     ];
   };
 
-  if (!only || ['smtp', 'imap', 'idle'].includes(only)) {
+  if (!only || ['smtp', 'imap', 'pop3', 'idle'].includes(only)) {
     const exo = await server(['exogate']);
     try {
       if (!only || only === 'smtp') {
@@ -312,6 +325,16 @@ async function main(): Promise<void> {
           'A session: connect, greeting, LOGIN, LOGOUT. *plain* is the 143-style port with sign-in allowed before STARTTLS (`mailAllowPlainLogin`, load tests only); *TLS* is the 993-style implicit-TLS port. The classic front end answers (`mailFrontEnd: classic`), on a tenant pinned before the programme. Accepted: `OK LOGIN completed.`; rejected: a wrong password, `NO LOGIN failed.`',
           '',
           ...sessionTable(imap),
+        );
+      }
+      if (!only || only === 'pop3') {
+        const pop3 = await pop3Bench(exo);
+        sections.push(
+          '### POP3 sign-in sessions per second over loopback',
+          '',
+          'A session: connect, greeting, USER, PASS, QUIT. *plain*: the 110-style port with sign-in allowed before STLS (load tests only); *TLS*: the 995-style port. Accepted: `+OK User successfully logged on.`; rejected: a wrong password, `-ERR Logon failure: unknown user name or bad password.`',
+          '',
+          ...sessionTable(pop3),
         );
       }
       if (!only || only === 'idle') {

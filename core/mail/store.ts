@@ -101,15 +101,29 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
   async ensureMailbox(userId: string, tx: Sql = this.sql): Promise<void> {
     if (this.#ready.has(userId)) return;
     // UIDVALIDITY: seconds since the epoch, a common choice that grows when a folder is recreated.
+    // One statement for all folders: a first sign-in should cost one round trip, not eight.
     const validity = Math.floor(Date.now() / 1000);
-    for (const folder of DEFAULT_FOLDERS) {
-      await tx.query(
-        `insert into mail_folders (id, user_id, name, special_use, uid_validity) values ($1, $2, $3, $4, $5)
-         on conflict (user_id, name) do nothing`,
-        [randomUUID(), userId, folder.name, folder.specialUse, validity],
-      );
-    }
+    await tx.query(
+      `insert into mail_folders (id, user_id, name, special_use, uid_validity)
+       select f.id, $1, f.name, f.special_use, $2 from unnest($3::uuid[], $4::text[], $5::text[]) as f(id, name, special_use)
+       on conflict (user_id, name) do nothing`,
+      [userId, validity, DEFAULT_FOLDERS.map(() => randomUUID()), DEFAULT_FOLDERS.map((f) => f.name), DEFAULT_FOLDERS.map((f) => f.specialUse)],
+    );
     this.#ready.add(userId);
+  }
+
+  /** A folder and its messages' metadata in one round trip (POP3's maildrop, IMAP's SELECT). */
+  async folderWithIndex(userId: string, name: string): Promise<{ folder: FolderInfo; messages: MessageMeta[] } | undefined> {
+    await this.ensureMailbox(userId);
+    const rows = await this.sql.query<FolderRow & { uid: number | null; flags: string[] | null; size: number | null; internal_date: Date | null }>(
+      `select f.*, m.uid, m.flags, m.size, m.internal_date from mail_folders f
+       left join mail_messages m on m.folder_id = f.id
+       where f.user_id = $1 and f.name = $2 order by m.uid`,
+      [userId, name],
+    );
+    if (!rows.length) return undefined;
+    const messages = rows.filter((r) => r.uid !== null).map((r) => ({ uid: Number(r.uid), flags: r.flags!, size: r.size!, internalDate: r.internal_date! }));
+    return { folder: folderInfo(rows[0]), messages };
   }
 
   async deliver(userId: string, body: Buffer, options: { folder?: string; flags?: string[]; internalDate?: Date } = {}): Promise<Delivered & { folderId: string; uidValidity: number }> {

@@ -21,9 +21,9 @@ export class Maildrop {
   }
 
   static async open(mail: MailStore, userId: string): Promise<Maildrop> {
-    const inbox = await mail.folder(userId, 'INBOX');
+    const inbox = await mail.folderWithIndex(userId, 'INBOX');
     if (!inbox) throw new Error(`no INBOX for ${userId}`);
-    return new Maildrop(inbox.id, inbox.uidValidity, await mail.index(inbox.id));
+    return new Maildrop(inbox.folder.id, inbox.folder.uidValidity, inbox.messages);
   }
 
   /** Message `n` (1-based) unless it is past the end or marked deleted. */

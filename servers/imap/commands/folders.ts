@@ -135,9 +135,9 @@ function selectCommand(verb: 'SELECT' | 'EXAMINE'): CommandSpec {
       const name = folderName(args[0]);
       // A failed SELECT leaves no folder selected (RFC 3501 §6.3.1).
       c.select(null);
-      const folder = await c.ctx.mail.folder(c.user!.id, name);
-      if (!folder) return c.tagged(tag, 'NO', TEXTS.mailboxNotFound.text);
-      const selected = new SelectedFolder(folder, verb === 'EXAMINE', await c.ctx.mail.index(folder.id));
+      const found = await c.ctx.mail.folderWithIndex(c.user!.id, name);
+      if (!found) return c.tagged(tag, 'NO', TEXTS.mailboxNotFound.text);
+      const selected = new SelectedFolder(found.folder, verb === 'EXAMINE', found.messages);
       c.select(selected);
       const firstUnseen = selected.flags.findIndex((f) => !f.includes('\\Seen'));
       const flags = `(${SYSTEM_FLAGS.join(' ')})`;
