@@ -182,67 +182,33 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
     const certs = loadOrCreateCertificates(dataDir ?? undefined, [host]);
     const frontEnds = new FrontEnds();
-    const smtpContext = {
-      auth,
-      directory,
-      mail,
-      clock,
-      limits,
-      log,
-      frontEnds,
-      mailboxSessions: new Counter(limits.smtpMaxConnectionsPerMailbox),
-      ipConnections: new Counter(limits.maxConnectionsPerIp),
+    // What every protocol server shares; each adds its own limits and counters.
+    const shared = { auth, directory, mail, clock, limits, log, frontEnds };
+    const tls = {
+      secureContext: createSecureContext({ key: certs.keyPem, cert: certs.certPem, minVersion: 'TLSv1.2' }),
+      certificate: { key: certs.keyPem, cert: certs.certPem },
     };
-    const secureContext = createSecureContext({ key: certs.keyPem, cert: certs.certPem, minVersion: 'TLSv1.2' });
+    const perIp = () => new Counter(limits.maxConnectionsPerIp);
+    const smtpContext = { ...shared, mailboxSessions: new Counter(limits.smtpMaxConnectionsPerMailbox), ipConnections: perIp() };
     const watchers = new FolderWatchers(mail);
-    const imapContext: ImapContext = {
-      auth,
-      directory,
-      mail,
-      clock,
-      limits,
-      log,
-      frontEnds,
-      secureContext,
-      certificate: { key: certs.keyPem, cert: certs.certPem },
-      mailboxSessions: new Counter(limits.imapMaxConnectionsPerMailbox),
-      ipConnections: new Counter(limits.maxConnectionsPerIp),
-      watchers,
-    };
-    const pop3Context: Pop3Context = {
-      auth,
-      mail,
-      clock,
-      limits,
-      log,
-      frontEnds,
-      secureContext,
-      certificate: { key: certs.keyPem, cert: certs.certPem },
-      ipConnections: new Counter(limits.maxConnectionsPerIp),
-      // One session per mailbox in TRANSACTION (RFC 1939 §8's exclusive maildrop lock).
-      maildropLocks: new Counter(1),
-    };
+    const imapContext: ImapContext = { ...shared, ...tls, mailboxSessions: new Counter(limits.imapMaxConnectionsPerMailbox), ipConnections: perIp(), watchers };
+    // One session per mailbox in TRANSACTION (RFC 1939 §8's exclusive maildrop lock).
+    const pop3Context: Pop3Context = { ...shared, ...tls, ipConnections: perIp(), maildropLocks: new Counter(1) };
     const portOf = (key: ListenerKey) => options.ports?.[key] ?? 0;
     const listeners: { key: ListenerKey; port: number; close(): Promise<void> }[] = [];
     const closeListeners = () => Promise.all(listeners.map((l) => l.close()));
     try {
-      const smtp = await startSmtpListener(smtpContext, { host, port: portOf('smtp'), implicitTls: false, key: certs.keyPem, cert: certs.certPem });
-      listeners.push({ key: 'smtp', ...bind(smtp) });
-      const smtps = await startSmtpListener(smtpContext, { host, port: portOf('smtps'), implicitTls: true, key: certs.keyPem, cert: certs.certPem });
-      listeners.push({ key: 'smtps', ...bind(smtps) });
-      const imap = await startImapListener(imapContext, { host, port: portOf('imap'), implicitTls: false });
-      listeners.push({ key: 'imap', ...bind(imap) });
-      const imaps = await startImapListener(imapContext, { host, port: portOf('imaps'), implicitTls: true });
-      listeners.push({ key: 'imaps', ...bind(imaps) });
-      const pop3 = await startPop3Listener(pop3Context, { host, port: portOf('pop3'), implicitTls: false });
-      listeners.push({ key: 'pop3', ...bind(pop3) });
-      const pop3s = await startPop3Listener(pop3Context, { host, port: portOf('pop3s'), implicitTls: true });
-      listeners.push({ key: 'pop3s', ...bind(pop3s) });
-      const https = await startHttpsListener(
-        { auth, identity, tokens, directory, control, clock, limits, log, frontEnds, controlToken },
-        { host, port: portOf('https'), key: certs.keyPem, cert: certs.certPem },
-      );
-      listeners.push({ key: 'https', ...bind(https) });
+      const start = async (key: ListenerKey, listen: (port: number) => Promise<{ port: number; close(): Promise<void> }>) => {
+        const listener = await listen(portOf(key));
+        listeners.push({ key, port: listener.port, close: () => listener.close() });
+      };
+      await start('smtp', (port) => startSmtpListener(smtpContext, { host, port, implicitTls: false, ...tls.certificate }));
+      await start('smtps', (port) => startSmtpListener(smtpContext, { host, port, implicitTls: true, ...tls.certificate }));
+      await start('imap', (port) => startImapListener(imapContext, { host, port, implicitTls: false }));
+      await start('imaps', (port) => startImapListener(imapContext, { host, port, implicitTls: true }));
+      await start('pop3', (port) => startPop3Listener(pop3Context, { host, port, implicitTls: false }));
+      await start('pop3s', (port) => startPop3Listener(pop3Context, { host, port, implicitTls: true }));
+      await start('https', (port) => startHttpsListener({ ...shared, identity, tokens, control, controlToken }, { host, port, ...tls.certificate }));
     } catch (error) {
       await closeListeners();
       throw error;
@@ -297,10 +263,6 @@ async function createLogger(options: GatewayOptions): Promise<Logger> {
   const destination = pino.destination({ dest: options.logFile, mkdir: true, sync: false });
   await once(destination, 'ready');
   return pino({ level: options.logLevel ?? 'info', redact: REDACT }, destination);
-}
-
-function bind(listener: { port: number; close(): Promise<void> }) {
-  return { port: listener.port, close: () => listener.close() };
 }
 
 function writeAtomically(path: string, text: string): void {

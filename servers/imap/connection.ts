@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Decision } from '../../core/auth/attempt.js';
-import { eraAt, type FrontEndEra } from '../../core/eras.js';
+import type { FrontEndEra } from '../../core/eras.js';
 import type { FrontEnd } from '../../core/frontends.js';
 import type { FolderChange, MessageMeta } from '../../core/mail/store.js';
 import type { Tenant, User } from '../../core/tenants/model.js';
 import { WireConnection } from '../wire/connection.js';
+import { frontEndEra, mailWireLimits } from '../wire/mail-session.js';
 import { COMMANDS } from './commands/index.js';
 import type { ImapContext } from './context.js';
 import { ArgumentError, parseCommand, ParseError, type ParsedCommand } from './parser.js';
@@ -27,18 +28,11 @@ const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
 /** Commands allowed "authenticated but not connected": none (§2.4: every command gets BAD). */
 const NOT_CONNECTED_BYE_AFTER = 3;
 
-const IMAP_LIMITS = (ctx: ImapContext) => ({
-  reader: {
-    maxLineBytes: ctx.limits.mailMaxLineBytes,
-    maxLiteralBytes: ctx.limits.imapMaxLiteralBytes,
-    maxLargeLiteralBytes: ctx.limits.imapMaxAppendBytes,
-    literals: true,
-    largeLiteralCommands: ['APPEND'],
-  },
-  preAuthIdleMs: ctx.limits.mailPreAuthIdleMs,
-  idleMs: ctx.limits.mailIdleMs,
-  commandsPerSecond: ctx.limits.mailCommandsPerSecond,
-  commandBurst: ctx.limits.mailCommandBurst,
+const IMAP_READER = (ctx: ImapContext) => ({
+  maxLiteralBytes: ctx.limits.imapMaxLiteralBytes,
+  maxLargeLiteralBytes: ctx.limits.imapMaxAppendBytes,
+  literals: true,
+  largeLiteralCommands: ['APPEND'],
 });
 
 export class ImapConnection extends WireConnection implements FolderWatcher {
@@ -60,14 +54,12 @@ export class ImapConnection extends WireConnection implements FolderWatcher {
     secure: boolean,
     readonly ctx: ImapContext,
   ) {
-    super(socket, secure, IMAP_LIMITS(ctx));
+    super(socket, secure, mailWireLimits(ctx.limits, IMAP_READER(ctx)));
     this.frontEnd = ctx.frontEnds.pick();
   }
 
-  /** The front end's era, by the emulated date unless the gateway pins it. */
   get era(): FrontEndEra {
-    const pinned = this.ctx.limits.mailFrontEnd;
-    return pinned === 'auto' ? eraAt('frontEnd', this.ctx.clock.now()) : pinned;
+    return frontEndEra(this.ctx.limits, this.ctx.clock);
   }
 
   greet(): void {

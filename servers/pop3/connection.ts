@@ -4,9 +4,10 @@
 // from replies.ts; decisions from the auth core; mail from the store.
 import type { Socket } from 'node:net';
 import type { Decision } from '../../core/auth/attempt.js';
-import { eraAt, type FrontEndEra } from '../../core/eras.js';
+import type { FrontEndEra } from '../../core/eras.js';
 import type { FrontEnd } from '../../core/frontends.js';
 import { WireConnection } from '../wire/connection.js';
+import { frontEndEra, mailWireLimits } from '../wire/mail-session.js';
 import { COMMANDS } from './commands/index.js';
 import { parseArgs, type CommandSpec } from './commands/spec.js';
 import type { Pop3Context } from './context.js';
@@ -29,20 +30,9 @@ export type SignInResult = 'transaction' | 'not-connected' | 'failed' | 'locked'
 /** Bad commands a session may send; the next one ends it (decompiled `InvalidCommands > 2`). */
 const INVALID_COMMANDS_ALLOWED = 2;
 
-const POP3_LIMITS = (ctx: Pop3Context) => ({
-  reader: {
-    // Whole lines up to the IMAP/POP3 line limit: AUTH continuation lines (an XOAUTH2 token) are
-    // long; commands are held to pop3MaxCommandBytes when they are read.
-    maxLineBytes: ctx.limits.mailMaxLineBytes,
-    maxLiteralBytes: 0,
-    maxLargeLiteralBytes: 0,
-    literals: false,
-  },
-  preAuthIdleMs: ctx.limits.mailPreAuthIdleMs,
-  idleMs: ctx.limits.mailIdleMs,
-  commandsPerSecond: ctx.limits.mailCommandsPerSecond,
-  commandBurst: ctx.limits.mailCommandBurst,
-});
+// Whole lines up to the IMAP/POP3 line limit: AUTH continuation lines (an XOAUTH2 token) are
+// long; commands are held to pop3MaxCommandBytes when they are read.
+const POP3_READER = { maxLiteralBytes: 0, maxLargeLiteralBytes: 0, literals: false };
 
 export class Pop3Connection extends WireConnection {
   state: Pop3State = 'authorization';
@@ -63,14 +53,12 @@ export class Pop3Connection extends WireConnection {
     secure: boolean,
     readonly ctx: Pop3Context,
   ) {
-    super(socket, secure, POP3_LIMITS(ctx));
+    super(socket, secure, mailWireLimits(ctx.limits, POP3_READER));
     this.frontEnd = ctx.frontEnds.pick();
   }
 
-  /** The front end's era, by the emulated date unless the gateway pins it. */
   get era(): FrontEndEra {
-    const pinned = this.ctx.limits.mailFrontEnd;
-    return pinned === 'auto' ? eraAt('frontEnd', this.ctx.clock.now()) : pinned;
+    return frontEndEra(this.ctx.limits, this.ctx.clock);
   }
 
   /** Whether USER, PASS and AUTH may be used here (outside TLS only when the gateway allows it, for load tests). */
