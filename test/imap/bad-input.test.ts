@@ -49,9 +49,9 @@ t.test('bad input', async (t) => {
     wire.send(`a1 LOGIN ${'x'.repeat(10_000)} y`);
     t.equal(await wire.line(), '* BAD Command Error. 10');
     t.same(await wire.command('a2', 'NOOP'), ['a2 OK NOOP completed.'], 'the session goes on');
-    wire.send(Buffer.alloc(2 * 1024 * 1024, 0x61)); // 2 MiB, no CRLF
+    wire.write(Buffer.alloc(2 * 1024 * 1024, 0x61)); // 2 MiB, no CRLF
     t.equal(await wire.line(), '* BAD Command Error. 10');
-    wire.send(Buffer.from('\r\n'));
+    wire.write(Buffer.from('\r\n'));
     t.same(await wire.command('a3', 'NOOP'), ['a3 OK NOOP completed.']);
     wire.end();
   });
@@ -65,7 +65,7 @@ t.test('bad input', async (t) => {
     t.equal(await wire.line(), 'h2 BAD Command Error. 10', 'APPEND has its own, larger limit');
     wire.send(`h3 APPEND INBOX {${5000}}`);
     t.equal(await wire.line(), '+ Ready for additional command text.', 'but not that large');
-    wire.send(Buffer.concat([Buffer.from('Subject: x\r\n\r\n'), Buffer.alloc(5000 - 14, 0x62), Buffer.from('\r\n')]));
+    wire.write(Buffer.concat([Buffer.from('Subject: x\r\n\r\n'), Buffer.alloc(5000 - 14, 0x62), Buffer.from('\r\n')]));
     t.match(await wire.until('h3'), [/^h3 OK \[APPENDUID /]);
     wire.send(`h4 CREATE {8000+}\r\n${'z'.repeat(8000)}`);
     t.equal(await wire.line(), 'h4 BAD Command Error. 10', 'a non-synchronizing literal over the limit is skipped as it arrives');
@@ -75,11 +75,11 @@ t.test('bad input', async (t) => {
 
   t.test('binary garbage and NUL bytes', async (t) => {
     const { wire } = await imapsSession(port, gw.caCert);
-    wire.send(Buffer.from([0x00, 0xff, 0xfe, 0x16, 0x03, 0x01, 0x0d, 0x0a]));
+    wire.write(Buffer.from([0x00, 0xff, 0xfe, 0x16, 0x03, 0x01, 0x0d, 0x0a]));
     t.match(await wire.line(), /^\* BAD Command Error\. 1[12]$/);
-    wire.send(Buffer.from('a\xff\xfe LOGIN x y\r\n', 'latin1'));
+    wire.write(Buffer.from('a\xff\xfe LOGIN x y\r\n', 'latin1'));
     t.equal(await wire.line(), '* BAD Command Error. 11', 'a non-ASCII tag');
-    wire.send(Buffer.from('a1 L\xd6GIN x y\r\n', 'latin1'));
+    wire.write(Buffer.from('a1 L\xd6GIN x y\r\n', 'latin1'));
     t.equal(await wire.line(), 'a1 BAD Command Error. 11', 'a non-ASCII command');
     t.same(await wire.command('a2', 'NOOP'), ['a2 OK NOOP completed.']);
     wire.end();
@@ -90,19 +90,19 @@ t.test('bad input', async (t) => {
     const { wire } = await imapsSession(port, gw.caCert);
     wire.send('n1 LOGIN {10}');
     t.equal(await wire.line(), '+ Ready for additional command text.');
-    wire.send(Buffer.from('abc')); // and then nothing
+    wire.write(Buffer.from('abc')); // and then nothing
     t.equal(await wire.line(5000), '* BYE Connection is closed. 13');
     t.ok(await wire.closedByServer());
   });
 
   t.test('abrupt disconnects mid-command and mid-TLS', async (t) => {
     const a = await imapsSession(port, gw.caCert);
-    a.wire.send(Buffer.from('x1 APPEND INBOX {100+}\r\nhalf a mess'));
+    a.wire.write(Buffer.from('x1 APPEND INBOX {100+}\r\nhalf a mess'));
     a.wire.end();
     const b = await ImapWire.open(gw.ports.imap);
     await b.line();
     await b.command('s', 'STARTTLS');
-    b.send(Buffer.from([0x16, 0x03, 0x01]));
+    b.write(Buffer.from([0x16, 0x03, 0x01]));
     b.end();
     await new Promise((r) => setTimeout(r, 200));
     await stillServes('abrupt disconnects');
@@ -128,7 +128,7 @@ t.test('bad input', async (t) => {
 t.test('a command flood is throttled (§2.5)', async (t) => {
   const gw = await bootGateway(t, { seed: BASE_SEED, clock: '2024-03-01T00:00:00Z', limits: { mailCommandsPerSecond: 5, mailCommandBurst: 20 } });
   const { wire } = await imapsSession(gw.ports.imaps, gw.caCert);
-  wire.send(Buffer.from(Array.from({ length: 50 }, (_, i) => `n${i} NOOP\r\n`).join('')));
+  wire.write(Buffer.from(Array.from({ length: 50 }, (_, i) => `n${i} NOOP\r\n`).join('')));
   const lines: string[] = [];
   for (;;) {
     const line = await wire.line().catch(() => null);

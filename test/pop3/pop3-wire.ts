@@ -1,104 +1,44 @@
 // A raw POP3 client over net/tls for byte-exact tests: it reads single lines and multi-line
 // answers (up to the "." line), sends lines as given, and upgrades with STLS trusting the
 // gateway's CA. Plus the seed additions the POP3 tests need on top of BASE_SEED.
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Gateway } from '../../index.js';
 import { token } from '../helpers/https.js';
+import { WireSocket, type OpenOptions } from '../helpers/wire-socket.js';
 
-export class Pop3Wire {
-  #socket: Socket | TLSSocket;
-  #buffer = '';
-  #waiters: (() => void)[] = [];
-  closed = false;
-
-  private constructor(socket: Socket | TLSSocket) {
-    this.#socket = socket;
-    this.#attach(socket);
-  }
-
-  static async open(port: number, options: { tls?: boolean; ca?: string; host?: string } = {}): Promise<Pop3Wire> {
-    const host = options.host ?? '127.0.0.1';
-    const socket = options.tls ? tlsConnect({ host, port, ca: options.ca, servername: 'localhost' }) : netConnect({ host, port });
-    await new Promise<void>((resolve, reject) => {
-      socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
-      socket.once('error', reject);
-    });
-    return new Pop3Wire(socket);
-  }
-
-  #attach(socket: Socket): void {
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      this.#buffer += chunk;
-      this.#wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.#wake();
-    });
-    socket.on('error', () => undefined);
-  }
-
-  #wake(): void {
-    for (const w of this.#waiters.splice(0)) w();
-  }
-
-  async #until<T>(take: () => T | undefined, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const got = take();
-      if (got !== undefined) return got;
-      if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.#buffer)}`);
-      if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms; unread: ${JSON.stringify(this.#buffer.slice(0, 500))}`);
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        setTimeout(resolve, 50).unref();
-      });
-    }
+export class Pop3Wire extends WireSocket {
+  static async open(port: number, options: OpenOptions = {}): Promise<Pop3Wire> {
+    return new Pop3Wire(await WireSocket.connect(port, options));
   }
 
   /** The next line, without its CRLF. */
   line(timeoutMs = 10_000): Promise<string> {
-    return this.#until(() => {
-      const end = this.#buffer.indexOf('\r\n');
-      if (end < 0) return undefined;
-      const line = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 2);
-      return line;
-    }, timeoutMs);
+    return this.until(() => this.takeLine(), timeoutMs);
   }
 
   /** The lines of a multi-line answer after its first line, as sent (still dot-stuffed), without the final ".". */
   lines(timeoutMs = 10_000): Promise<string[]> {
-    return this.#until(() => {
-      const end = this.#buffer.startsWith('.\r\n') ? 0 : this.#buffer.indexOf('\r\n.\r\n');
+    return this.until(() => {
+      const end = this.buffer.startsWith('.\r\n') ? 0 : this.buffer.indexOf('\r\n.\r\n');
       if (end < 0) return undefined;
-      const block = end === 0 ? '' : this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end === 0 ? 3 : end + 5);
+      const block = end === 0 ? '' : this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end === 0 ? 3 : end + 5);
       return block === '' ? [] : block.split('\r\n');
     }, timeoutMs);
   }
 
   /** The raw bytes of a multi-line answer after its first line, through the terminating ".\r\n". */
   raw(timeoutMs = 10_000): Promise<string> {
-    return this.#until(() => {
-      const end = this.#buffer.startsWith('.\r\n') ? 0 : this.#buffer.indexOf('\r\n.\r\n');
+    return this.until(() => {
+      const end = this.buffer.startsWith('.\r\n') ? 0 : this.buffer.indexOf('\r\n.\r\n');
       if (end < 0) return undefined;
       const cut = end === 0 ? 3 : end + 5;
-      const block = this.#buffer.slice(0, cut);
-      this.#buffer = this.#buffer.slice(cut);
+      const block = this.buffer.slice(0, cut);
+      this.buffer = this.buffer.slice(cut);
       return block;
     }, timeoutMs);
   }
 
-  send(line: string): void {
-    this.#socket.write(`${line}\r\n`, 'latin1');
-  }
 
-  write(raw: string | Buffer): void {
-    this.#socket.write(raw);
-  }
 
   async command(line: string): Promise<string> {
     this.send(line);
@@ -112,34 +52,8 @@ export class Pop3Wire {
     return { first, lines: first.startsWith('+OK') ? await this.lines() : [] };
   }
 
-  async stls(ca: string): Promise<void> {
-    const plain = this.#socket;
-    plain.removeAllListeners('data');
-    plain.removeAllListeners('close');
-    const secure = tlsConnect({ socket: plain, ca, servername: 'localhost' });
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secureConnect', () => resolve());
-      secure.once('error', reject);
-    });
-    this.#socket = secure;
-    this.#buffer = '';
-    this.#attach(secure);
-  }
-
-  /** Waits until the server closes the connection. */
-  async closedByServer(timeoutMs = 5000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return this.closed;
-  }
-
-  /** Whatever arrived and was not read yet. */
-  get unread(): string {
-    return this.#buffer;
-  }
-
-  end(): void {
-    this.#socket.destroy();
+  stls(ca: string): Promise<void> {
+    return this.upgrade(ca);
   }
 }
 
