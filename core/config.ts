@@ -64,6 +64,21 @@ export interface Limits {
   /** Milliseconds after which a listener stops waiting for open connections on shutdown. */
   shutdownGraceMs: number;
 
+  // --- HTTPS protocols (reference §5) ---
+  /**
+   * Largest EWS or ActiveSync request body. EWS's maxRequestLength and EAS's MaxDocumentDataSize are
+   * not in the reference; Exchange Online's default message size limit (35 MB) bounds both (choice).
+   */
+  httpMaxBodyBytes: number;
+  /** Largest JSON or small XML body (Autodiscover, admin API, reporting): 1 MiB (choice: none of these carries mail). */
+  httpMaxSmallBodyBytes: number;
+  /** ActiveSync devices whose sync state is kept in memory; the least recently used is forgotten and re-syncs (choice). */
+  easMaxDeviceStates: number;
+  /** Deepest WBXML element nesting accepted (ActiveSync's deepest document nests 8; a bound against hostile input). */
+  wbxmlMaxDepth: number;
+  /** Items one EWS FindItem/FindFolder page or one ActiveSync Sync window returns at most (EWS: 1000, the EWSFindCountLimit default). */
+  httpMaxPageItems: number;
+
   // --- identity platform (reference §8) ---
   /** Access-token lifetime (Entra issues 60-90 minutes; one fixed value here). */
   accessTokenLifetimeSec: number;
@@ -121,6 +136,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   maxConnectionsPerIp: 2000,
   shutdownGraceMs: 2000,
+
+  httpMaxBodyBytes: 35 * 1024 * 1024,
+  httpMaxSmallBodyBytes: 1024 * 1024,
+  httpMaxPageItems: 1000,
+  easMaxDeviceStates: 10_000,
+  wbxmlMaxDepth: 32,
 
   accessTokenLifetimeSec: 3600,
   refreshTokenLifetimeSec: 90 * 86400,

@@ -25,6 +25,8 @@ export type FrontEndEra = 'classic' | 'tcpproxy';
 /** How SMTP error lines end (§4.1): `[HOST]` up to 2022, `[HOST ISO-TIME ID]` after. */
 export type SmtpSuffixEra = 'host' | 'host-time-id';
 
+/** Which ActiveSync protocol versions Exchange Online offers (§5.4): all, or 16.1 alone from March 2026. */
+export type EasVersionsEra = 'all' | '16.1-only';
 /** Which 535 texts Basic failures get (§4.2): generic 5.7.3 before 2021, the 5.7.139 family after. */
 export type SmtpAuthTextEra = 'generic-5.7.3' | 'reasons-5.7.139';
 
@@ -41,6 +43,7 @@ export interface EraTable {
   frontEnd: Row<FrontEndEra>[];
   smtpSuffix: Row<SmtpSuffixEra>[];
   smtpAuthTexts: Row<SmtpAuthTextEra>[];
+  easVersions: Row<EasVersionsEra>[];
 }
 
 export const ERAS: EraTable = {
@@ -92,6 +95,10 @@ export const ERAS: EraTable = {
   smtpAuthTexts: [
     { from: '1970-01-01', value: 'generic-5.7.3', confirmed: false, note: '"pre-2021 Basic failures" answered 535 5.7.3' },
     { from: '2021-01-01', value: 'reasons-5.7.139', confirmed: false, note: 'the 5.7.139 family naming the reason' },
+  ],
+  easVersions: [
+    { from: '1970-01-01', value: 'all', confirmed: false, note: 'MS-ASProtocolVersions 2.0 to 16.1 (no EXO capture; on-premises list)' },
+    { from: '2026-03-01', value: '16.1-only', confirmed: true, note: 'techcommunity 4477997: clients below 16.1 refused; TbSync #778 sees only 16.1 offered' },
   ],
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed.
+// The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed, cmdlet.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { LISTENER_KEYS, DEFAULT_PORTS, type ListenerKey } from '../core/config.j
 import { SeedError } from '../core/tenants/seed-schema.js';
 import { runStart } from './start.js';
 import { runToken } from './token.js';
+import { CmdletFailed, runCmdletCommand } from './cmdlet.js';
 import { DEFAULT_DATA_DIR, httpsCall, readEndpoints } from './lib/client.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -111,8 +112,41 @@ program
     console.log(res.body);
   });
 
+program
+  .command('cmdlet')
+  .description("run one Exchange Online cmdlet line against a tenant of a running gateway, as its administrator")
+  .argument('<line>', 'the cmdlet line, quoted as one argument, e.g. "Set-TransportConfig -SmtpClientAuthenticationDisabled $false"')
+  .requiredOption('--tenant <tenant>', 'tenant: GUID, name or domain')
+  .option('--data <dir>', 'data folder of the running gateway', DEFAULT_DATA_DIR)
+  .option('--endpoints <file>', 'endpoints.json of the running gateway')
+  .option('--json', 'print the objects as JSON instead of Format-List')
+  .addHelpText(
+    'after',
+    `
+Cmdlets: Get-/Set-OrganizationConfig, Enable-OrganizationCustomization, Get-/Set-TransportConfig,
+New-/Set-/Get-/Remove-AuthenticationPolicy, Get-/Set-User, Get-/Set-CASMailbox,
+New-/Get-ServicePrincipal, Add-/Get-MailboxPermission, Add-RecipientPermission.
+
+Arguments are read as PowerShell reads them: -Switch, -Param value, -Param:$false, $true/$false/$null,
+'single' or "double" quotes, a,b for a list, and -Identity by position. In a shell, quote the line in
+single quotes (or escape $) so that $false reaches exogate.
+
+Examples:
+  exogate cmdlet 'Get-OrganizationConfig' --tenant contoso
+  exogate cmdlet 'Set-TransportConfig -SmtpClientAuthenticationDisabled $false' --tenant contoso
+  exogate cmdlet 'New-AuthenticationPolicy "Block Basic" -AllowBasicAuthSmtp' --tenant contoso
+  exogate cmdlet 'Set-CASMailbox alice -ImapEnabled $false' --tenant contoso --json
+
+A cmdlet error is printed on stderr as PowerShell prints it, and the exit code is 1.`,
+  )
+  .action((line: string, opts: { tenant: string; data?: string; endpoints?: string; json?: boolean }) => runCmdletCommand(line, opts));
+
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CmdletFailed) {
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`exogate: ${error instanceof SeedError ? 'the seed is not valid:\n' : ''}${message}\n`);
   process.exit(error instanceof SeedError ? 2 : 1);
 });

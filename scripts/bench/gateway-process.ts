@@ -4,7 +4,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import express from 'express';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
 import { startGateway } from '../../gateway.js';
@@ -45,6 +47,25 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
     const port = (s: SMTPServer) => (s.server.address() as { port: number }).port;
     console.log(`READY ${JSON.stringify({ smtp: port(plain), smtps: port(tls) })}`);
+    process.on('SIGTERM', () => process.exit(0));
+    return;
+  }
+  if (mode === 'bare-http') {
+    // The HTTP ceiling: express over TLS with keep-alive, answering every request with a 401 and a
+    // challenge and nothing else, as exogate's listener is configured (same TLS floor, same timeout).
+    const [key, cert] = [readFileSync(process.argv[3], 'utf8'), readFileSync(process.argv[4], 'utf8')];
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    app.use((_req, res) => {
+      res.status(401).setHeader('WWW-Authenticate', 'Basic Realm=""');
+      res.setHeader('Content-Length', '0');
+      res.end();
+    });
+    const server = createHttpsServer({ key, cert, minVersion: 'TLSv1.2' }, app);
+    server.keepAliveTimeout = 120_000;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    console.log(`READY ${JSON.stringify({ https: (server.address() as { port: number }).port })}`);
     process.on('SIGTERM', () => process.exit(0));
     return;
   }

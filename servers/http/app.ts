@@ -5,8 +5,16 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { HttpContext } from './context.js';
+import { adminApiRoutes } from './admin/routes.js';
+import { exchangeHeaders } from './auth/headers.js';
+import { autodiscoverRoutes } from './autodiscover/routes.js';
 import { controlRoutes } from './control/routes.js';
+import { easRoutes } from './eas/routes.js';
+import { ewsRoutes } from './ews/routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { outlookRoutes } from './outlook/routes.js';
+import { powershellRoutes } from './powershell/routes.js';
+import { reportingRoutes } from './reporting/routes.js';
 
 export interface HttpsListenerOptions {
   host: string;
@@ -20,11 +28,28 @@ export interface HttpsListener {
   close(): Promise<void>;
 }
 
+/** Path prefixes Exchange Online serves on the HTTPS listener (DESIGN.md "Interfaces"), any case as IIS matches. */
+export const EXCHANGE_PATH = /^\/(ews|microsoft-server-activesync|autodiscover|mapi|rpc|oab|powershell-liveid|ecp\/reportingwebservice|adminapi)(\/|$)/i;
+
 export function createApp(ctx: HttpContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+
+  // Exchange Online's own endpoints: each response carries the front end's diagnostic headers.
+  // Paths match case-insensitively, as IIS does (clients send /ews/exchange.asmx too).
+  const exchange = express.Router({ caseSensitive: false });
+  exchange.use(exchangeHeaders(ctx.frontEnds));
+  exchange.use(ewsRoutes(ctx));
+  exchange.use(easRoutes(ctx));
+  exchange.use(autodiscoverRoutes(ctx));
+  exchange.use(outlookRoutes(ctx));
+  exchange.use(powershellRoutes(ctx));
+  exchange.use(reportingRoutes(ctx));
+  exchange.use(adminApiRoutes(ctx));
+  // First, so Exchange's requests (the load a load test makes) skip the identity routes' matching.
+  app.use((req, res, next) => (EXCHANGE_PATH.test(req.path) ? exchange(req, res, next) : next()));
 
   app.use('/_exogate', controlRoutes(ctx));
   app.use(identityRoutes(ctx));

@@ -7,6 +7,7 @@ import type { Limits } from '../../core/config.js';
 import type { FrontEnds } from '../../core/frontends.js';
 import type { IdentityPlatform } from '../../core/identity/platform.js';
 import type { TokenService } from '../../core/identity/tokens.js';
+import type { MailStore } from '../../core/mail/store.js';
 import type { Directory } from '../../core/tenants/directory.js';
 
 export interface HttpContext {
@@ -14,6 +15,7 @@ export interface HttpContext {
   identity: IdentityPlatform;
   tokens: TokenService;
   directory: Directory;
+  mail: MailStore;
   control: Control;
   clock: Clock;
   limits: Limits;

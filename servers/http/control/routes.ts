@@ -2,6 +2,8 @@
 // gateway's control token: the clock, seed fragments, flushing, and a look into mailboxes.
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { CmdletError } from '../../../core/cmdlets/errors.js';
+import { parseLine, runCmdlet } from '../../../core/cmdlets/registry.js';
 import { SeedError } from '../../../core/tenants/seed-schema.js';
 import type { HttpContext } from '../context.js';
 
@@ -54,6 +56,24 @@ export function controlRoutes(ctx: HttpContext): Router {
       res.json(summary);
     } catch (error) {
       problem(res, error);
+    }
+  });
+
+  // `exogate cmdlet`: one cmdlet line run as the tenant's administrator (the control token is the
+  // operator's), through the same implementation as the admin REST API.
+  router.post('/cmdlet', async (req, res) => {
+    const body = (req.body ?? {}) as { tenant?: unknown; line?: unknown };
+    if (typeof body.tenant !== 'string' || typeof body.line !== 'string') return res.status(400).json({ error: 'give "tenant" (GUID, name or domain) and "line" (the cmdlet line)' });
+    const tenant = ctx.directory.tenant(body.tenant);
+    if (!tenant) return res.status(404).json({ error: `no tenant ${body.tenant}` });
+    let cmdlet = body.line.trim().split(/\s+/, 1)[0];
+    try {
+      const input = parseLine(body.line);
+      cmdlet = input.CmdletName;
+      res.json({ cmdlet, value: await runCmdlet(ctx, tenant, input, 'shell') });
+    } catch (error) {
+      if (!(error instanceof CmdletError)) throw error;
+      res.status(error.kind === 'not-found' ? 404 : 400).json({ cmdlet, error: error.messageFor('shell'), kind: error.kind, type: error.type });
     }
   });
 

@@ -1,0 +1,108 @@
+// WS-Management envelopes: read the header of a request (Action, MessageID, ResourceURI) with
+// a real XML parser, and build the Create response and the faults with a real XML builder.
+import { randomUUID } from 'node:crypto';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ACTIONS, ANONYMOUS, EXCHANGE_RESOURCE_URI, NS, SHELL, type WsmanFault } from './replies.js';
+
+export interface WsmanRequest {
+  action: string;
+  messageId: string | undefined;
+  resourceUri: string;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  processEntities: true,
+  htmlEntities: false,
+  parseTagValue: false,
+  trimValues: true,
+});
+
+const builder = new XMLBuilder({ ignoreAttributes: false, suppressBooleanAttributes: false, suppressEmptyNode: true });
+
+/** The request's addressing headers, or null for anything that is not a SOAP envelope. */
+export function parseWsman(body: Buffer | undefined): WsmanRequest | null {
+  if (!body?.length) return null;
+  const text = body.toString('utf8');
+  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) return null;
+  let doc: unknown;
+  try {
+    doc = parser.parse(text);
+  } catch {
+    return null;
+  }
+  const header = child(child(doc, 'Envelope'), 'Header');
+  if (header === undefined || child(child(doc, 'Envelope'), 'Body') === undefined) return null;
+  const action = text_(child(header, 'Action'));
+  if (!action) return null;
+  return { action, messageId: text_(child(header, 'MessageID')), resourceUri: text_(child(header, 'ResourceURI')) ?? EXCHANGE_RESOURCE_URI };
+}
+
+function child(node: unknown, name: string): unknown {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const value = (node as Record<string, unknown>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function text_(node: unknown): string | undefined {
+  return typeof node === 'string' && node ? node : undefined;
+}
+
+function envelope(action: string, relatesTo: string | undefined, body: Record<string, unknown>): string {
+  const header: Record<string, unknown> = {
+    'a:Action': action,
+    'a:MessageID': `uuid:${randomUUID().toUpperCase()}`,
+    'a:To': ANONYMOUS,
+  };
+  if (relatesTo) header['a:RelatesTo'] = relatesTo;
+  return builder.build({
+    's:Envelope': {
+      '@_xml:lang': 'en-US',
+      '@_xmlns:s': NS.soap,
+      '@_xmlns:a': NS.addressing,
+      '@_xmlns:x': NS.transfer,
+      '@_xmlns:w': NS.wsman,
+      '@_xmlns:rsp': NS.shell,
+      's:Header': header,
+      's:Body': body,
+    },
+  });
+}
+
+/** WS-Transfer CreateResponse for a new shell (MS-WSMV §3.1.4.1.5). */
+export function createResponse(request: WsmanRequest, f: { shellId: string; address: string; owner: string; clientIp: string }): string {
+  return envelope(ACTIONS.createResponse, request.messageId, {
+    'x:ResourceCreated': {
+      'a:Address': f.address,
+      'a:ReferenceParameters': {
+        'w:ResourceURI': request.resourceUri,
+        'w:SelectorSet': { 'w:Selector': { '@_Name': 'ShellId', '#text': f.shellId } },
+      },
+    },
+    'rsp:Shell': {
+      'rsp:ShellId': f.shellId,
+      'rsp:ResourceUri': request.resourceUri,
+      'rsp:Owner': f.owner,
+      'rsp:ClientIP': f.clientIp,
+      'rsp:IdleTimeOut': SHELL.idleTimeOut,
+      'rsp:InputStreams': SHELL.inputStreams,
+      'rsp:OutputStreams': SHELL.outputStreams,
+      'rsp:ShellRunTime': 'P0DT0H0M0S',
+      'rsp:ShellInactivity': 'P0DT0H0M0S',
+    },
+  });
+}
+
+/** A SOAP 1.2 fault with WinRM's WSManFault detail. */
+export function faultEnvelope(fault: WsmanFault, relatesTo: string | undefined, machine: string): string {
+  const detail: Record<string, unknown> = { '@_xmlns:f': NS.wsmanFault, '@_Machine': machine, 'f:Message': fault.message };
+  if (fault.wsmanCode !== undefined) detail['@_Code'] = String(fault.wsmanCode);
+  return envelope(ACTIONS.fault, relatesTo, {
+    's:Fault': {
+      's:Code': { 's:Value': fault.code, 's:Subcode': { 's:Value': fault.subcode } },
+      's:Reason': { 's:Text': { '@_xml:lang': 'en-US', '#text': fault.message } },
+      's:Detail': { 'f:WSManFault': detail },
+    },
+  });
+}
