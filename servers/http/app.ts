@@ -11,9 +11,11 @@ import { autodiscoverRoutes } from './autodiscover/routes.js';
 import { controlRoutes } from './control/routes.js';
 import { easRoutes } from './eas/routes.js';
 import { ewsRoutes } from './ews/routes.js';
+import { graphRoutes } from './graph/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { outlookRoutes } from './outlook/routes.js';
 import { powershellRoutes } from './powershell/routes.js';
+import { programmeRoutes } from './programme/routes.js';
 import { reportingRoutes } from './reporting/routes.js';
 
 export interface HttpsListenerOptions {
@@ -53,6 +55,8 @@ export function createApp(ctx: HttpContext): express.Express {
 
   app.use('/_exogate', controlRoutes(ctx));
   app.use(identityRoutes(ctx));
+  app.use(graphRoutes(ctx));
+  app.use('/admin/api', programmeRoutes(ctx));
 
   app.get('/', (_req, res) => {
     res.type('text/plain').send('exogate: an emulator of Exchange Online\'s client-access front door. See /_exogate (control API) and the README.\n');
