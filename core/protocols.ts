@@ -44,6 +44,12 @@ export interface ProtocolFacts {
   delegatedScope: string | null;
   /** Application permission an app-only token needs (§8.2); null: app-only access is not offered. */
   applicationRole: string | null;
+  /**
+   * The application role opens every mailbox of the tenant by itself (EWS's full_access_as_app;
+   * application access policies are not modelled), where IMAP, POP and SMTP app-only access also
+   * needs an Exchange service principal and Add-MailboxPermission (§8.2).
+   */
+  appRoleCoversAllMailboxes: boolean;
   /** Wire or HTTP protocol the listener speaks; the HTTP ones share the one HTTPS listener. */
   transport: 'imap' | 'pop3' | 'smtp' | 'https';
   /** Paths on the HTTPS listener (DESIGN.md "Interfaces"). */
@@ -64,6 +70,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'IMAP.AccessAsUser.All',
     applicationRole: 'IMAP.AccessAsApp',
+    appRoleCoversAllMailboxes: false,
     transport: 'imap',
     paths: [],
   }),
@@ -78,6 +85,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'POP.AccessAsUser.All',
     applicationRole: 'POP.AccessAsApp',
+    appRoleCoversAllMailboxes: false,
     transport: 'pop3',
     paths: [],
   }),
@@ -93,6 +101,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'SMTP.Send',
     applicationRole: 'SMTP.SendAsApp',
+    appRoleCoversAllMailboxes: false,
     transport: 'smtp',
     paths: [],
   }),
@@ -107,6 +116,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: ['outlook'],
     delegatedScope: 'EWS.AccessAsUser.All',
     applicationRole: 'full_access_as_app',
+    appRoleCoversAllMailboxes: true,
     transport: 'https',
     paths: ['/EWS/Exchange.asmx'],
   }),
@@ -122,6 +132,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     // UNCONFIRMED scope name (§8.2).
     delegatedScope: 'EAS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/Microsoft-Server-ActiveSync'],
   }),
@@ -136,7 +147,8 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     // Autodiscover accepts the token of the protocol it is discovering for.
     delegatedScope: null,
-    applicationRole: null,
+    applicationRole: 'full_access_as_app',
+    appRoleCoversAllMailboxes: true,
     transport: 'https',
     paths: ['/autodiscover/autodiscover.xml', '/autodiscover/autodiscover.json'],
   }),
@@ -151,6 +163,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: ['outlook'],
     delegatedScope: 'EWS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/mapi/emsmdb', '/mapi/nspi'],
   }),
@@ -165,6 +178,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: ['outlook'],
     delegatedScope: 'EWS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/rpc/rpcproxy.dll'],
   }),
@@ -179,6 +193,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: ['outlook'],
     delegatedScope: 'EWS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/OAB'],
   }),
@@ -193,6 +208,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'Exchange.Manage',
     applicationRole: 'Exchange.ManageAsApp',
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/PowerShell-LiveID', '/adminapi'],
   }),
@@ -207,6 +223,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'Exchange.Manage',
     applicationRole: 'Exchange.ManageAsApp',
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: ['/ecp/reportingwebservice/reporting.svc'],
   }),
@@ -221,6 +238,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'EAS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: [],
   }),
@@ -237,6 +255,7 @@ export const PROTOCOLS: Readonly<Record<ProtocolId, ProtocolFacts>> = Object.fre
     diagnosticGroups: [],
     delegatedScope: 'EWS.AccessAsUser.All',
     applicationRole: null,
+    appRoleCoversAllMailboxes: false,
     transport: 'https',
     paths: [],
   }),

@@ -43,6 +43,11 @@ export interface AuthAttempt {
   deviceId?: string;
   /** App-only HTTP calls may name no mailbox; the server then picks one (e.g. from impersonation). */
   mailboxOptional?: boolean;
+  /**
+   * Count a success as the programme's usage. False when a server decides the same request a
+   * second time for another mailbox (EWS impersonation), so one request counts once.
+   */
+  countUsage?: boolean;
 }
 
 /**
@@ -50,16 +55,40 @@ export interface AuthAttempt {
  * sees one hidden class whatever the protocol or credential: the hot path stays monomorphic.
  */
 export function basicAttempt(protocol: ProtocolId, username: string, secret: string, conn: { clientIp: string; tls: boolean; userAgent?: string; deviceId?: string }): AuthAttempt {
-  return { protocol, kind: 'basic', username, secret, token: undefined, clientIp: conn.clientIp, tls: conn.tls, userAgent: conn.userAgent, deviceId: conn.deviceId, mailboxOptional: false };
+  return {
+    protocol,
+    kind: 'basic',
+    username,
+    secret,
+    token: undefined,
+    clientIp: conn.clientIp,
+    tls: conn.tls,
+    userAgent: conn.userAgent,
+    deviceId: conn.deviceId,
+    mailboxOptional: false,
+    countUsage: true,
+  };
 }
 
 export function oauthAttempt(
   protocol: ProtocolId,
   username: string,
   token: string,
-  conn: { clientIp: string; tls: boolean; userAgent?: string; deviceId?: string; mailboxOptional?: boolean },
+  conn: { clientIp: string; tls: boolean; userAgent?: string; deviceId?: string; mailboxOptional?: boolean; countUsage?: boolean },
 ): AuthAttempt {
-  return { protocol, kind: 'oauth', username, secret: undefined, token, clientIp: conn.clientIp, tls: conn.tls, userAgent: conn.userAgent, deviceId: conn.deviceId, mailboxOptional: conn.mailboxOptional ?? false };
+  return {
+    protocol,
+    kind: 'oauth',
+    username,
+    secret: undefined,
+    token,
+    clientIp: conn.clientIp,
+    tls: conn.tls,
+    userAgent: conn.userAgent,
+    deviceId: conn.deviceId,
+    mailboxOptional: conn.mailboxOptional ?? false,
+    countUsage: conn.countUsage ?? true,
+  };
 }
 
 /** Why a token was refused, in the words HTTP diagnostics use (x-ms-diagnostics, reference §5.3). */

@@ -122,7 +122,7 @@ export class AuthCore {
     if (facts.casMailboxSwitch && !user.settings.get(facts.casMailboxSwitch, now)) {
       return this.#recorded(a, facts, now, 'protocol-disabled-for-mailbox', tenant, user, credential);
     }
-    this.deps.signIns.countUsage(tenant.id, a.protocol, 'basic', now, user.id, a.deviceId || a.userAgent);
+    if (a.countUsage !== false) this.deps.signIns.countUsage(tenant.id, a.protocol, 'basic', now, user.id, a.deviceId || a.userAgent);
     return this.#recorded(a, facts, now, 'ok', tenant, user, credential);
   }
 
@@ -157,7 +157,11 @@ export class AuthCore {
 
     // 3. Permissions.
     if (!hasPermissionFor(facts, claims, appOnly)) return decision(a, 'missing-scope', { ...d, tokenProblem: 'no-permission' });
-    if (appOnly) {
+    if (appOnly && facts.appRoleCoversAllMailboxes) {
+      // full_access_as_app opens every mailbox of the tenant by itself: no service principal, no
+      // Add-MailboxPermission (application access policies, which would narrow it, are not modelled).
+      if (!mailbox) return a.mailboxOptional ? this.#accept(a, now, d) : decision(a, 'no-mailbox-permission', d);
+    } else if (appOnly) {
       // Exchange finds the service principal by the token's oid: New-ServicePrincipal must have been
       // given the enterprise application's object id, not the app registration's (§8.2).
       const sp = tenant.servicePrincipals.get(claims.oid);
@@ -174,7 +178,7 @@ export class AuthCore {
   }
 
   #accept(a: AuthAttempt, now: number, d: DecisionFields): Decision {
-    this.deps.signIns.countUsage(d.tenant!.id, a.protocol, 'oauth', now);
+    if (a.countUsage !== false) this.deps.signIns.countUsage(d.tenant!.id, a.protocol, 'oauth', now);
     return decision(a, 'ok', d);
   }
 

@@ -1,6 +1,7 @@
 // Message submission, shared by every protocol that sends (SMTP AUTH now, EWS and ActiveSync
 // later): who may send as whom (reference §4.3), then delivery into the recipients' mailboxes
-// in the store, a copy in the sender's Sent Items (as Exchange Online keeps one), and capture
+// in the store, a copy in the sender's Sent Items (as Exchange Online keeps one, unless the
+// client asked for none), and capture
 // of mail for addresses outside every tenant, which is never relayed.
 import { randomBytes } from 'node:crypto';
 import type { Directory } from '../tenants/directory.js';
@@ -56,7 +57,17 @@ export interface Submitted {
 
 export async function submitMessage(
   deps: { directory: Directory; mail: MailStore },
-  input: { sender: Sender; mailFrom: string; rcptTo: string[]; message: Buffer; at: Date; messageIdHost: string; traceHeader?: string },
+  input: {
+    sender: Sender;
+    mailFrom: string;
+    rcptTo: string[];
+    message: Buffer;
+    at: Date;
+    messageIdHost: string;
+    traceHeader?: string;
+    /** The sender's folder that keeps a copy: Sent Items unless the client chose (EWS SendOnly, EAS without SaveInSentItems: null). */
+    saveCopy?: string | null;
+  },
 ): Promise<Submitted> {
   const { directory, mail } = deps;
   const parsed = parseHeaders(input.message);
@@ -76,6 +87,7 @@ export async function submitMessage(
   if (outside.length) {
     await mail.capture({ tenantId: input.sender.tenant.id, userId: input.sender.mailbox.id, mailFrom: input.mailFrom, rcptTo: outside, body: message, at: input.at });
   }
-  await mail.deliver(input.sender.mailbox.id, message, { folder: 'Sent Items', flags: ['\\Seen'], internalDate: input.at });
+  const copyFolder = input.saveCopy === undefined ? 'Sent Items' : input.saveCopy;
+  if (copyFolder) await mail.deliver(input.sender.mailbox.id, message, { folder: copyFolder, flags: ['\\Seen'], internalDate: input.at });
   return { messageId, delivered, captured: outside.length };
 }

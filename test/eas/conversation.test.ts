@@ -217,6 +217,13 @@ t.test('OPTIONS → Provision → FolderSync → Sync → Change/Delete → Send
   t.ok((await gw.core.mail.messages(gw.core.directory.userByUpn('carol@contoso.com')!.id, 'INBOX')).length === 1, 'Carol got the Bcc copy');
   t.ok((await gw.core.mail.messages(alice.id, 'Sent Items')).some((m) => m.body.toString().includes('Subject: Sent from the phone')), "in Alice's Sent Items");
 
+  // Without SaveInSentItems the device asked for no copy.
+  const unsaved = Buffer.from(`To: ${BOB.upn}\r\nSubject: Not kept\r\n\r\nx\r\n`);
+  const quiet = await phone.command('SendMail', ns('ComposeMail')('SendMail', ns('ComposeMail')('ClientId', 'c-0'), ns('ComposeMail')('Mime', Uint8Array.from(unsaved))));
+  t.equal(quiet.status, 200);
+  t.ok((await gw.core.mail.messages(bob.id, 'INBOX')).some((m) => m.body.toString().includes('Subject: Not kept')), 'delivered');
+  t.notOk((await gw.core.mail.messages(alice.id, 'Sent Items')).some((m) => m.body.toString().includes('Subject: Not kept')), 'no Sent Items copy without SaveInSentItems');
+
   // Sending as Bob without rights: ComposeMail Status 130.
   const spoof = Buffer.from(`From: ${BOB.upn}\r\nTo: carol@contoso.com\r\nSubject: spoof\r\n\r\nx\r\n`);
   const refused = await phone.command('SendMail', ns('ComposeMail')('SendMail', ns('ComposeMail')('ClientId', 'c-2'), ns('ComposeMail')('Mime', spoof.toString())));

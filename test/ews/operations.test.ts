@@ -196,6 +196,12 @@ t.test('CreateItem: SaveOnly to Drafts, SendAndSaveCopy through the submission p
   const viaMime = await ews(gw, auth, envelope(`<m:CreateItem MessageDisposition="SendOnly"><m:Items><t:Message><t:MimeContent CharacterSet="UTF-8">${mime}</t:MimeContent></t:Message></m:Items></m:CreateItem>`));
   t.same(codes(viaMime), ['Success:NoError']);
   t.equal((await gw.core.mail.messages(una, 'INBOX')).length, 2, 'MimeContent sent to the recipients its headers name');
+  t.equal((await gw.core.mail.messages(tom, 'Sent Items')).length, 1, 'SendOnly keeps no copy');
+
+  const toDrafts = await ews(gw, auth, envelope(`<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:SavedItemFolderId>${dfid('drafts')}</m:SavedItemFolderId><m:Items>${message(to('una@tailspin.com'))}</m:Items></m:CreateItem>`));
+  t.same(codes(toDrafts), ['Success:NoError']);
+  t.equal((await gw.core.mail.messages(tom, 'Drafts')).length, 2, 'SendAndSaveCopy keeps the copy where SavedItemFolderId says');
+  t.equal((await gw.core.mail.messages(tom, 'Sent Items')).length, 1, '... and not in Sent Items');
 
   const errors = await ews(gw, auth, envelope(`<m:CreateItem MessageDisposition="SendOnly"><m:Items>${message('')}${message(`${to('una@tailspin.com')}<t:From><t:Mailbox><t:EmailAddress>wes@tailspin.com</t:EmailAddress></t:Mailbox></t:From>`)}<t:Message><t:MimeContent>!!!</t:MimeContent></t:Message><t:CalendarItem/></m:Items></m:CreateItem>`));
   t.same(codes(errors), ['Error:ErrorInvalidRecipients', 'Error:ErrorSendAsDenied', 'Error:ErrorMimeContentInvalidBase64String', 'Error:ErrorInvalidOperation']);

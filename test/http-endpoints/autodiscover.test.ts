@@ -5,7 +5,7 @@ import t from 'tap';
 import { bootGateway } from '../helpers/gateway.js';
 import { https } from '../helpers/https.js';
 import { MAX_REDIRECT_COUNT, NS, POX_ERRORS, V2_PROTOCOL_LIST } from '../../servers/http/autodiscover/replies.js';
-import { ALICE, basic, BOB, delegatedToken, ENDPOINTS_SEED, OPS } from './seed.js';
+import { adminAppToken, ALICE, basic, BOB, delegatedToken, ENDPOINTS_SEED, OPS } from './seed.js';
 
 const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, removeNSPrefix: false }).parse(xml);
 
@@ -95,6 +95,15 @@ t.test('POX', async (t) => {
     const res = await post(outlookRequest(BOB.upn), { authorization: `Bearer ${tok}`, 'content-type': 'text/xml', host });
     t.equal(res.status, 200);
     t.equal(parse(res.text).Autodiscover.Response.User.AutoDiscoverSMTPAddress, BOB.upn);
+  });
+
+  t.test('an app-only token with full_access_as_app autodiscovers any mailbox of its tenant', async (t) => {
+    const app = await adminAppToken(gw);
+    const res = await post(outlookRequest(ALICE.upn), { authorization: `Bearer ${app}`, 'content-type': 'text/xml', host });
+    t.equal(res.status, 200);
+    t.equal(parse(res.text).Autodiscover.Response.User.AutoDiscoverSMTPAddress, ALICE.upn);
+    const other = await post(outlookRequest(OPS.upn), { authorization: `Bearer ${app}`, 'content-type': 'text/xml', host });
+    t.equal(parse(other.text).Autodiscover.Response.Error.ErrorCode, 500, "another tenant's mailbox is not found");
   });
 
   t.test('bad requests get ErrorCode 600 "Invalid Request" with HTTP 200', async (t) => {

@@ -14,7 +14,8 @@ export function autodiscoverRoutes(ctx: HttpContext): Router {
   // a GET has no request document and is Exchange's 600 "Invalid Request".
   router.all(
     '/autodiscover/autodiscover.xml',
-    signIn(ctx.auth, { protocol: 'autodiscover' }),
+    // App-only tokens (full_access_as_app) name the mailbox in the body, not in a header.
+    signIn(ctx.auth, { protocol: 'autodiscover', mailboxOptional: true }),
     express.raw({ type: () => true, limit: ctx.limits.httpMaxSmallBodyBytes }),
     (req: Request, res: Response) => pox(ctx, req, res),
   );

@@ -4,10 +4,10 @@
 // - App-only tokens (full_access_as_app) must name one by impersonation. X-AnchorMailbox alone is
 //   routing, not a mailbox: Exchange Online answers ErrorInvalidExchangeImpersonationHeaderData
 //   ("must be present", captured in ews-managed-api #245 and client code working around it).
-//   The named mailbox is decided again by the auth core (one pipeline): the service principal
-//   needs FullAccess on it, as for IMAP/POP/SMTP. (choice) Real EWS grants full_access_as_app
-//   on every mailbox, scoped only by an application access policy; exogate models that scope as
-//   the mailbox permission the other protocols already use.
+//   The named mailbox is decided again by the auth core (one pipeline; the second decision does
+//   not count usage again). full_access_as_app opens every mailbox of the tenant, as in Exchange
+//   Online: no service principal or Add-MailboxPermission is needed (application access
+//   policies, which narrow it, are not modelled).
 // - Delegated tokens and Basic act on the signer's own mailbox; impersonating another mailbox
 //   needs FullAccess on it (choice: exogate has no ApplicationImpersonation role; FullAccess
 //   stands for it). For a token the auth core decides that; for Basic it is looked up here,
@@ -72,7 +72,7 @@ async function decideAgain(ctx: HttpContext, req: Request, target: User): Promis
   const credentials = parseAuthorization(req.get('authorization'));
   if (credentials?.kind !== 'bearer') throw new EwsFault(EWS_ERRORS.impersonateUserDenied);
   const decision = await ctx.auth.decide(
-    oauthAttempt('ews', target.upn, credentials.token, { clientIp: req.socket.remoteAddress ?? '', tls: true, userAgent: req.get('user-agent') }),
+    oauthAttempt('ews', target.upn, credentials.token, { clientIp: req.socket.remoteAddress ?? '', tls: true, userAgent: req.get('user-agent'), countUsage: false }),
   );
   if (decision.outcome === 'ok' && decision.mailbox?.id === target.id) return;
   if (decision.outcome === 'protocol-disabled-for-mailbox') throw new GateRefusal(decision.outcome);

@@ -1,7 +1,8 @@
 // SendMail (MS-ASCMD §2.2.1.17): protocol 14 and later wrap the message in ComposeMail SendMail
 // (Mime as opaque data or a string); 12.x posts the message itself as message/rfc822 with
 // SaveInSent=T. Either way it goes through the one submission path (core/mail/submission.ts):
-// send-as check, delivery, Sent Items copy, capture of outside mail. Recipients are the To, Cc
+// send-as check, delivery, capture of outside mail, and a Sent Items copy only when the device
+// asks for one (SaveInSentItems, or SaveInSent=T on 12.x). Recipients are the To, Cc
 // and Bcc of the message; Bcc is removed before delivery. Success is an empty 200.
 import { parseMessage } from '../../../../core/mail/mime.js';
 import { maySendAs, parseHeaders, submitMessage } from '../../../../core/mail/submission.js';
@@ -37,7 +38,8 @@ export const sendMail: CommandSpec = {
     // A device may leave From out: the mailbox it syncs is the sender.
     if (!from) message = Buffer.concat([Buffer.from(`From: ${req.mailbox.upn}\r\n`, 'latin1'), message]);
     try {
-      await submitMessage(req.ctx, { sender, mailFrom: req.mailbox.upn, rcptTo: recipients, message, at: req.ctx.clock.date(), messageIdHost: req.messageIdHost });
+      const save = req.contentType === 'message/rfc822' ? req.params.saveInSent : first(req.doc ?? undefined, 'SaveInSentItems') !== undefined;
+      await submitMessage(req.ctx, { sender, mailFrom: req.mailbox.upn, rcptTo: recipients, message, at: req.ctx.clock.date(), messageIdHost: req.messageIdHost, saveCopy: save ? 'Sent Items' : null });
     } catch (error) {
       req.ctx.log.error({ err: error, proto: 'eas', tenant: req.tenant.id }, 'SendMail submission failed');
       return fail(COMMON_STATUS.mailSubmissionFailed);

@@ -1,8 +1,8 @@
 // CreateItem for messages: SaveOnly stores it (Drafts unless SavedItemFolderId names another
 // folder); SendOnly and SendAndSaveCopy send it through core/mail/submission.ts, the path SMTP
 // uses: send-as check, delivery to the recipients' mailboxes, capture of outside mail, and the
-// copy in Sent Items. (choice, core) submitMessage always keeps that copy, so SendOnly leaves
-// one too, and SendAndSaveCopy saves to Sent Items whatever SavedItemFolderId says.
+// copy: SendOnly keeps none, SendAndSaveCopy keeps it in Sent Items or the sender's folder
+// SavedItemFolderId names.
 import { maySendAs, submitMessage } from '../../../../core/mail/submission.js';
 import { composeMessage, ComposeError } from '../compose.js';
 import { folderRefs, resolveFolder, type Place } from '../folders.js';
@@ -67,7 +67,21 @@ async function createOne(session: EwsSession, item: XmlElement, disposition: str
   if (!composed.rcptTo.length) return EWS_ERRORS.invalidRecipients;
   const sender = { tenant: session.tenant, mailbox, trustee: session.trustee };
   if (!maySendAs(sender, composed.from, ctx.directory)) return EWS_ERRORS.sendAsDenied;
-  const done = await submitMessage({ directory: ctx.directory, mail: ctx.mail }, { sender, mailFrom: composed.from, rcptTo: composed.rcptTo, message: composed.message, at, messageIdHost: host });
+  let saveCopy: string | null = null;
+  if (disposition === 'SendAndSaveCopy') {
+    saveCopy = 'Sent Items';
+    if (savedRef) {
+      const place = await resolveFolder(session, savedRef);
+      if (isError(place)) return place;
+      // The copy is the sender's: a folder of another mailbox cannot hold it.
+      if (place.kind !== 'folder' || place.view.user.id !== mailbox.id) return EWS_ERRORS.folderNotFound;
+      saveCopy = place.folder.name;
+    }
+  }
+  const done = await submitMessage(
+    { directory: ctx.directory, mail: ctx.mail },
+    { sender, mailFrom: composed.from, rcptTo: composed.rcptTo, message: composed.message, at, messageIdHost: host, saveCopy },
+  );
   ctx.log.info({ proto: 'ews', tenant: session.tenant.name, user: mailbox.upn, rcpts: composed.rcptTo.length, delivered: done.delivered, captured: done.captured, bytes: composed.message.length }, 'submitted');
   return [];
 }
