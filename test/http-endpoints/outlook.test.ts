@@ -4,7 +4,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import t from 'tap';
 import { bootGateway } from '../helpers/gateway.js';
 import { https, type Response } from '../helpers/https.js';
-import { DN_PREFIX, EC_NOT_SUPPORTED, RESPONSE_CODES } from '../../servers/http/outlook/replies.js';
+import { EC_NOT_SUPPORTED, RESPONSE_CODES } from '../../servers/http/outlook/replies.js';
+import { LEGACY_DN_ORG as DN_PREFIX } from '../../servers/http/urls.js';
 import { bindBody, connectBody } from './mapi-body.js';
 import { ALICE, basic, BOB, delegatedToken, ENDPOINTS_SEED } from './seed.js';
 

@@ -3,7 +3,8 @@
 // Online redirects addresses it does not host, to the query-string form of the endpoint.
 import type { Request, Response } from 'express';
 import type { HttpContext } from '../context.js';
-import { baseUrl, mailboxFor } from './mailbox.js';
+import { baseUrl } from '../urls.js';
+import { mailboxFor } from './mailbox.js';
 import {
   dotnetJson,
   JSON_CONTENT_TYPE,

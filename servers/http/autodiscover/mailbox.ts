@@ -1,20 +1,10 @@
 // Which mailbox an Autodiscover request names, and the names Exchange gives it: exogate answers
 // with its own endpoints, on the host and port the request came in on (the issue's rule: a client
 // that discovers through exogate keeps talking to exogate).
-import type { Request } from 'express';
 import type { Directory } from '../../../core/tenants/directory.js';
 import type { Tenant, User } from '../../../core/tenants/model.js';
-import { LEGACY_DN_ORG } from './replies.js';
+import { LEGACY_DN_ORG, mailboxId } from '../urls.js';
 
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** `https://<Host header>`, or the listener's own address when the header is missing or odd. */
-export function baseUrl(req: Request): string {
-  const host = req.headers.host;
-  if (host && HOST.test(host)) return `https://${host}`;
-  const local = req.socket.localAddress ?? '127.0.0.1';
-  return `https://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 443}`;
-}
 
 /**
  * The mailbox an address names inside one tenant: its UPN, or the same local part at another of
@@ -36,16 +26,6 @@ export function mailboxFor(directory: Directory, address: string, tenant?: Tenan
   return undefined;
 }
 
-/** The mailbox GUID Exchange routes by: exogate uses the user's own id (a GUID already). */
-export function mailboxId(user: User): string {
-  return `${user.id}@${user.upn.slice(user.upn.lastIndexOf('@') + 1)}`;
-}
-
-/** Exchange Online's recipient legacy DN: `cn=<guid without dashes>-<alias>`. */
-export function legacyDn(user: User): string {
-  const alias = user.upn.slice(0, user.upn.lastIndexOf('@'));
-  return `${LEGACY_DN_ORG}/cn=Recipients/cn=${user.id.replace(/-/g, '')}-${alias}`;
-}
 
 /** The mailbox server's DN, as the EXCH block's ServerDN names it. */
 export function serverDn(user: User): string {

@@ -5,7 +5,8 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FrontEnd } from '../../../core/frontends.js';
 import type { Tenant, User } from '../../../core/tenants/model.js';
-import { legacyDn, mailboxId, serverDn } from './mailbox.js';
+import { legacyDn, mailboxId } from '../urls.js';
+import { serverDn } from './mailbox.js';
 import { MOBILE_CULTURE, NS, POX_ERRORS, SERVER_VERSION, type PoxError } from './replies.js';
 
 export type Provider = 'outlook' | 'mobilesync';

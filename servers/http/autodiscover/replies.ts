@@ -42,8 +42,6 @@ export const MOBILE_CULTURE = 'en:us';
  */
 export const SERVER_VERSION = '73C18880';
 
-/** Exchange Online's organization part of every legacy DN. */
-export const LEGACY_DN_ORG = '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)';
 
 // --- JSON v2 (reference §5.5) ---
 

@@ -4,7 +4,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { decisionOf, signIn } from '../auth/gate.js';
 import type { HttpContext } from '../context.js';
 import { v2ByPath, v2ByQuery } from './json.js';
-import { mailboxFor, baseUrl } from './mailbox.js';
+import { baseUrl } from '../urls.js';
+import { mailboxFor } from './mailbox.js';
 import { parsePoxRequest, renderMobileSync, renderOutlook, renderPoxError } from './pox.js';
 import { POX_CONTENT_TYPE, POX_ERRORS, type PoxError } from './replies.js';
 

@@ -8,13 +8,11 @@ import { isFailure, type Form, type RequestContext } from '../../../core/identit
 import { v2Issuer } from '../../../core/identity/tokens.js';
 import type { HttpContext } from '../context.js';
 import { escapeHtml, hiddenInputs, page } from '../html.js';
+import { baseUrl } from '../urls.js';
 
 /** Form bodies of the identity endpoints stay small; a token request is well under 16 KiB. */
 const FORM_LIMIT = '64kb';
 
-function baseUrl(req: Request): string {
-  return `https://${req.headers.host ?? 'localhost'}`;
-}
 
 function requestContext(req: Request): RequestContext {
   return {

@@ -9,11 +9,10 @@ import { decisionOf } from '../auth/gate.js';
 import { EXCHANGE_BUILD } from '../auth/headers.js';
 import type { HttpContext } from '../context.js';
 import { escapeHtml } from '../html.js';
-import { baseUrl, legacyDn, mailboxId } from './mailbox.js';
+import { baseUrl, legacyDn, LEGACY_DN_ORG, mailboxId } from '../urls.js';
 import { bindSuccess, connectSuccess, emptySuccess, notificationWaitSuccess, notSupported, parseBind, parseConnect, urlSuccess } from './mapi-bodies.js';
 import {
   connectivityPage,
-  DN_PREFIX,
   EMSMDB_TYPES,
   MAPI_CONTENT_TYPE,
   MAPI_REQUEST_TYPES,
@@ -89,7 +88,7 @@ function answerFor(type: string, body: Buffer, decision: Decision, req: Request)
   switch (type) {
     case 'Connect':
       if (!parseConnect(body)) return null;
-      return { body: connectSuccess(DN_PREFIX, mailbox?.displayName ?? ''), cookies: 'open' };
+      return { body: connectSuccess(LEGACY_DN_ORG, mailbox?.displayName ?? ''), cookies: 'open' };
     case 'Bind':
       if (!parseBind(body)) return null;
       return { body: bindSuccess(decision.tenant!.id), cookies: 'open' };

@@ -85,8 +85,6 @@ export const SESSION = {
   retryDelayMs: 10_000,
 } as const;
 
-/** The organization part of Exchange Online's legacy DNs: Connect's DnPrefix. */
-export const DN_PREFIX = '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)';
 
 /** The page a browser sees at /mapi/emsmdb or /mapi/nspi once signed in (Exchange's own layout). */
 export function connectivityPage(f: { build: string; vdir: string; dn: string; upn: string; organization: string; frontEnd: string; mailbox: string; created: Date }): string {

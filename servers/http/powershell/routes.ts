@@ -8,6 +8,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { hasRole } from '../../../core/tenants/model.js';
 import { decisionOf, parseAuthorization, signIn } from '../auth/gate.js';
 import type { HttpContext } from '../context.js';
+import { baseUrl } from '../urls.js';
 import { ACTIONS, FAULT_STATUS, FAULTS, SOAP_CONTENT_TYPE, type WsmanFault } from './replies.js';
 import { createResponse, faultEnvelope, parseWsman } from './wsman.js';
 
@@ -76,10 +77,9 @@ function shell(ctx: HttpContext, req: Request, res: Response): void {
   const who = decision.user?.upn ?? decision.appId ?? '';
   if (!isAdministrator(ctx, req, res)) return sendFault(res, FAULTS.notAdmin(who), request.messageId);
   if (request.action !== ACTIONS.create) return sendFault(res, FAULTS.actionNotSupported(request.action), request.messageId);
-  const host = req.headers.host && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${req.socket.localPort}`;
   const xml = createResponse(request, {
     shellId: randomUUID().toUpperCase(),
-    address: `https://${host}${PATH}`,
+    address: `${baseUrl(req)}${PATH}`,
     owner: who,
     clientIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
   });

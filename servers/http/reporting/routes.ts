@@ -8,12 +8,12 @@ import type { Tenant } from '../../../core/tenants/model.js';
 import { hasRole } from '../../../core/tenants/model.js';
 import { decisionOf, signIn } from '../auth/gate.js';
 import type { HttpContext } from '../context.js';
+import { baseUrl } from '../urls.js';
 import { applyOrder, dateWindow, evaluate, parseOptions, QueryError, type Options } from './query.js';
 import { CONTENT_TYPES, DATA_SERVICE_VERSION, ERRORS, MESSAGE_TRACE_DAYS, REPORT_ROLES, SERVICE_PATH, type ODataError } from './replies.js';
 import { errorJson, errorXml, feedAtom, feedJson, metadataXml, serviceDocumentJson, serviceDocumentXml } from './render.js';
 import { REPORTS, type Report, type Row } from './reports.js';
 
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const DAY_MS = 86_400_000;
 
 export function reportingRoutes(ctx: HttpContext): Router {
@@ -109,10 +109,6 @@ function wantsJson(req: Request): boolean {
   return /application\/json/i.test(req.get('accept') ?? '');
 }
 
-function baseUrl(req: Request): string {
-  const host = req.headers.host;
-  return host && HOST.test(host) ? `https://${host}` : `https://127.0.0.1:${req.socket.localPort ?? 443}`;
-}
 
 function send(res: Response, contentType: string, body: string): void {
   res.status(200).setHeader('Content-Type', contentType);
