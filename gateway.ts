@@ -17,6 +17,7 @@ import { DEFAULT_PORTS, LISTENER_KEYS, resolveLimits, type Limits, type Listener
 import { Control, getMeta, setMeta } from './core/control.js';
 import { FrontEnds } from './core/frontends.js';
 import { IdentityPlatform } from './core/identity/platform.js';
+import { Programme } from './core/programme/programme.js';
 import { TokenService } from './core/identity/tokens.js';
 import { MailStore } from './core/mail/store.js';
 import { SignInWriter } from './core/signins/writer.js';
@@ -111,6 +112,7 @@ export interface GatewayCore {
   signIns: SignInWriter;
   lockout: Lockout;
   control: Control;
+  programme: Programme;
   limits: Limits;
   log: Logger;
 }
@@ -162,7 +164,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const mail = new MailStore(sql);
     const auth = new AuthCore({ clock, directory, tokens, secrets, lockout, signIns });
     const identity = new IdentityPlatform({ clock, directory, tokens, secrets, lockout, signIns, sql, limits });
-    const control = new Control({ sql, clock, directory, mail, signIns, limits });
+    const programme = new Programme({ sql, clock, directory, signIns, limits, log });
+    const control = new Control({ sql, clock, directory, mail, signIns, limits, programme });
 
     // The demo tenants belong to a new store only; an existing one keeps what it has.
     const source = given ?? (fresh && (options.demo ?? true) ? { text: readFileSync(DEMO_SEED_PATH, 'utf8'), origin: DEMO_SEED_PATH } : null);
@@ -179,6 +182,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await setMeta(sql, 'initialized', true);
       await control.saveClock();
     }
+
+    // After the seed: the job's first run judges the tenants the seed made.
+    await programme.start();
 
     const certs = loadOrCreateCertificates(dataDir ?? undefined, [host]);
     const frontEnds = new FrontEnds();
@@ -211,6 +217,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await start('https', (port) => startHttpsListener({ ...shared, identity, tokens, control, controlToken }, { host, port, ...tls.certificate }));
     } catch (error) {
       await closeListeners();
+      await programme.close();
       throw error;
     }
 
@@ -237,11 +244,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       },
       seed: (fragment, o) => control.seed(fragment, { effectiveAt: o?.effectiveAt }),
       flush: () => signIns.flush(),
-      core: { store: openStoreRef, directory, auth, identity, tokens, mail, signIns, lockout, control, limits, log },
+      core: { store: openStoreRef, directory, auth, identity, tokens, mail, signIns, lockout, control, programme, limits, log },
       close: () =>
         (closed ??= (async () => {
           await closeListeners();
           watchers.close();
+          await programme.close();
           await signIns.close();
           await control.saveClock();
           await openStoreRef.close();

@@ -107,6 +107,14 @@ export interface Limits {
   signInFlushBatch: number;
   /** Records kept waiting at most; beyond it new records are counted as dropped and logged. */
   signInQueueMax: number;
+
+  // --- the deprecation programme (reference §0, §7) ---
+  /**
+   * How long a change made through the self-service diagnostic takes to reach the front end. The
+   * reference says "within an hour (often sooner)" and one admin measured about 42 minutes; the
+   * documented bound is the default, so a client that works after it works on the real service.
+   */
+  diagnosticPropagationMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -158,6 +166,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   signInFlushIntervalMs: 250,
   signInFlushBatch: 2000,
   signInQueueMax: 1_000_000,
+
+  diagnosticPropagationMs: 3_600_000,
 });
 
 export function resolveLimits(overrides?: Partial<Limits>): Limits {

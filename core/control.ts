@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Clock, ClockState } from './clock.js';
 import type { Limits } from './config.js';
 import type { MailStore } from './mail/store.js';
+import type { JobReport } from './programme/jobs.js';
+import type { Programme } from './programme/programme.js';
 import type { SignInWriter } from './signins/writer.js';
 import type { Sql } from './store/sql.js';
 import type { Directory } from './tenants/directory.js';
@@ -27,6 +29,8 @@ export interface ControlDeps {
   mail: MailStore;
   signIns: SignInWriter;
   limits: Limits;
+  /** The deprecation programme; its jobs follow the clock's jumps on their own (core/programme/jobs.ts). */
+  programme?: Programme;
 }
 
 export class Control {
@@ -43,12 +47,20 @@ export class Control {
     return this.deps.clock.date().toISOString();
   }
 
-  /** `{ set: ISO }` or `{ advance: "30d" | "1h" | seconds }`; due jobs run before it returns. */
+  /**
+   * `{ set: ISO }` or `{ advance: "30d" | "1h" | seconds }`; due jobs run before it returns (the
+   * programme's job listens to the clock's jumps, and a jump awaits its listeners).
+   */
   async moveClock(body: { set?: string | number; advance?: string | number }): Promise<string> {
     if (body.set !== undefined) await this.deps.clock.set(body.set);
     else if (body.advance !== undefined) await this.deps.clock.advance(body.advance);
     else throw new RangeError('give "set" (an ISO date) or "advance" (e.g. "30d", "1h", or seconds)');
     return this.now();
+  }
+
+  /** Runs the programme's due jobs now (`POST /_exogate/jobs/run`) and says what they did. */
+  async runJobs(): Promise<JobReport | null> {
+    return this.deps.programme ? this.deps.programme.jobs.runDue() : null;
   }
 
   /**

@@ -2,9 +2,11 @@
 // landed is never edited, a change is a new number.
 import type { Sql } from './sql.js';
 import * as m0001 from './migrations/0001-init.js';
+import * as m0002 from './migrations/0002-programme.js';
 
 export const MIGRATIONS: readonly { version: number; name: string; up: string }[] = [
   { version: 1, name: 'init', up: m0001.up },
+  { version: 2, name: 'programme', up: m0002.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

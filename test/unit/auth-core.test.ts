@@ -102,10 +102,13 @@ t.test('auth core', async (t) => {
   });
 
   t.test("Microsoft's block by date: the programme's phases (§7)", async (t) => {
-    // 2021-03-01: proactive disablement, fabrikam untouched, newco born after mid-2021? no: 2022 — but the clock is 2021.
+    // 2021-03-01: proactive disablement has begun; fabrikam follows the clock.
     t.equal(await basic('fred@fabrikam.com', 'Fred-Passw0rd!'), 'ok', 'an old tenant in early 2021');
     await gw.clock.set('2022-09-15T00:00:00Z');
-    t.equal(await basic('fred@fabrikam.com', 'Fred-Passw0rd!'), 'ok', 'September 2022: opt-out month, nothing off yet');
+    // The clock's jump replays the proactive-disablement job: IMAP, unused since March 2021, was
+    // announced and switched off in 2021 (core/programme/jobs.ts; test/programme has the details).
+    t.equal(await basic('fred@fabrikam.com', 'Fred-Passw0rd!'), 'basic-blocked-by-microsoft', 'September 2022: unused IMAP was switched off proactively');
+    t.equal(await basic('alice@contoso.com', 'Alice-Passw0rd!'), 'ok', 'a tenant pinned before the programme is never picked');
     t.equal(await basic('nina@newco.com', 'Nina-Passw0rd!'), 'basic-blocked-by-microsoft', 'a tenant created in 2022 was born with Basic off');
     t.equal(await basic('nina@newco.com', 'Nina-Passw0rd!', 'smtp'), 'ok', 'SMTP AUTH is not part of it');
     await gw.clock.set('2022-10-05T00:00:00Z');
