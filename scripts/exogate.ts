@@ -8,6 +8,7 @@ import { SeedError } from '../core/tenants/seed-schema.js';
 import { runStart } from './start.js';
 import { runToken } from './token.js';
 import { CmdletFailed, runCmdletCommand } from './cmdlet.js';
+import { runSignIns } from './signins.js';
 import { DEFAULT_DATA_DIR, httpsCall, readEndpoints } from './lib/client.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -140,6 +141,18 @@ Examples:
 A cmdlet error is printed on stderr as PowerShell prints it, and the exit code is 1.`,
   )
   .action((line: string, opts: { tenant: string; data?: string; endpoints?: string; json?: boolean }) => runCmdletCommand(line, opts));
+
+program
+  .command('signins')
+  .description('query or export the sign-in log of a running gateway (Graph auditLogs/signIns, paged)')
+  .option('--data <dir>', 'data folder of the running gateway', DEFAULT_DATA_DIR)
+  .option('--endpoints <file>', 'endpoints.json of the running gateway')
+  .option('--tenant <tenant>', 'tenant: GUID, name or domain (default: every tenant)')
+  .option('--filter <odata>', "a $filter as Graph takes it, e.g. \"clientAppUsed eq 'IMAP4' and status/errorCode ne 0\"")
+  .option('--top <n>', 'at most this many sign-ins, newest first (default: all that match)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .option('--out <file>', 'write to this file instead of stdout')
+  .action(runSignIns);
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

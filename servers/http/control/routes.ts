@@ -6,6 +6,7 @@ import { CmdletError } from '../../../core/cmdlets/errors.js';
 import { parseLine, runCmdlet } from '../../../core/cmdlets/registry.js';
 import { SeedError } from '../../../core/tenants/seed-schema.js';
 import type { HttpContext } from '../context.js';
+import { signInControlRoutes } from '../graph/signins-control.js';
 
 const BODY_LIMIT = '8mb';
 
@@ -39,6 +40,13 @@ export function controlRoutes(ctx: HttpContext): Router {
     } catch (error) {
       problem(res, error);
     }
+  });
+
+  // What a test harness needs to drive the programme without moving the clock (issue 5 item 8).
+  router.post('/jobs/run', async (_req, res) => {
+    const report = await ctx.control.runJobs();
+    if (!report) return res.status(404).json({ error: 'this gateway runs no programme jobs' });
+    res.json({ now: ctx.control.now(), ...report });
   });
 
   router.post('/seed', async (req, res) => {
@@ -81,6 +89,9 @@ export function controlRoutes(ctx: HttpContext): Router {
     await ctx.control.flush();
     res.json({ flushed: true });
   });
+
+  // `exogate signins`: the sign-in log of any tenant, paged as Graph pages it, and its download.
+  router.use('/signins', signInControlRoutes(ctx));
 
   router.get('/mailboxes/:upn/messages', async (req, res) => {
     const folder = typeof req.query.folder === 'string' ? req.query.folder : 'INBOX';

@@ -15,6 +15,7 @@ import type { DiagnosticRefusal } from '../../../core/programme/diagnostic.js';
 import { hasRole } from '../../../core/tenants/model.js';
 import type { HttpContext } from '../context.js';
 import { graphAuth, graphCaller, graphError } from '../graph/auth.js';
+import { signInExportRoutes } from '../graph/signins-export.js';
 import { refusalBody, refusalStatus } from './replies.js';
 
 export const PROGRAMME_API_PERMISSIONS = ['Directory.Read.All', 'AuditLog.Read.All', 'ServiceMessage.Read.All', 'Reports.Read.All'] as const;
@@ -28,6 +29,9 @@ function refused(res: Response, r: DiagnosticRefusal): void {
 
 export function programmeRoutes(ctx: HttpContext): Router {
   const router = Router();
+  // The admin center's sign-in log download (CSV or JSON, at most 100,000 rows a file): its own
+  // Graph check (AuditLog.Read.All and a reports role), before the programme API's.
+  router.use('/signins/export', signInExportRoutes(ctx));
   const programme = ctx.control.deps.programme;
   if (!programme) return router;
   router.use(graphAuth(ctx, { permissions: PROGRAMME_API_PERMISSIONS }));
