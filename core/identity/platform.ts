@@ -13,6 +13,7 @@ import type { Directory } from '../tenants/directory.js';
 import type { App, Role, Tenant, User } from '../tenants/model.js';
 import type { SecretVerifier } from '../tenants/passwords.js';
 import { aadstsError, type AadstsCode, type AadstsErrorBody } from './aadsts.js';
+import { firstPartyApp, redirectUriAllowed } from './first-party.js';
 import { isScopeError, parseScope, type ParsedScope, type Resource } from './resources.js';
 import { v1Issuer, v2Issuer, type AccessTokenClaims, type TokenService } from './tokens.js';
 
@@ -200,7 +201,7 @@ export class IdentityPlatform {
     if (form.client_id && form.client_id.toLowerCase() !== row.client_id) return fail(70000, BAD_REFRESH_TOKEN);
     const tenant = this.deps.directory.tenant(row.tenant_id);
     if (!tenant || (t !== 'common' && t.id !== tenant.id)) return fail(9002313);
-    const app = this.deps.directory.app(row.client_id);
+    const app = this.#lookupApp(row.client_id, tenant.id);
     const user = this.deps.directory.userById(row.user_id);
     if (!app || !user) return fail(9002313);
     if (app.secretHashes.length) {
@@ -223,7 +224,7 @@ export class IdentityPlatform {
     if ((form.redirect_uri ?? '') !== entry.redirectUri) return fail(50011, { redirectUri: form.redirect_uri ?? '', appId: entry.clientId });
     const tenant = this.deps.directory.tenant(entry.tenantId)!;
     if (t !== 'common' && t.id !== tenant.id) return fail(70000, BAD_CODE);
-    const app = this.deps.directory.app(entry.clientId)!;
+    const app = this.#lookupApp(entry.clientId, tenant.id)!;
     if (entry.codeChallenge) {
       if (!form.code_verifier) return fail(900144, { name: 'code_verifier' });
       const computed = entry.codeChallengeMethod === 'S256' ? createHash('sha256').update(form.code_verifier).digest('base64url') : form.code_verifier;
@@ -250,7 +251,7 @@ export class IdentityPlatform {
     if (entry.expiresAt <= now) return fail(70020);
     if (entry.declined) return fail(70000, BAD_DEVICE_CODE);
     if (form.client_id.toLowerCase() !== entry.clientId) return fail(70000, BAD_DEVICE_CODE);
-    const app = this.deps.directory.app(entry.clientId)!;
+    const app = this.#lookupApp(entry.clientId, t === 'common' ? '' : t.id)!;
     if (t !== 'common' && t.id !== app.tenantId) return fail(70000, BAD_DEVICE_CODE);
     if (!entry.userId) return fail(70016);
     entry.redeemed = true;
@@ -270,7 +271,7 @@ export class IdentityPlatform {
     if (q.response_type !== 'code') return fail(9002313);
     const app = this.#app(t, q);
     if (isFailure(app)) return app;
-    if (!q.redirect_uri || !app.redirectUris.includes(q.redirect_uri)) return fail(50011, { redirectUri: q.redirect_uri ?? '', appId: app.clientId });
+    if (!q.redirect_uri || !redirectUriAllowed(app, q.redirect_uri)) return fail(50011, { redirectUri: q.redirect_uri ?? '', appId: app.clientId });
     const parsed = this.#delegatedScope(app, q.scope);
     if (isFailure(parsed)) return parsed;
     return { app };
@@ -341,7 +342,7 @@ export class IdentityPlatform {
     const deviceCode = this.#userCodes.get(userCode.trim().toUpperCase());
     const entry = deviceCode ? this.#devices.get(deviceCode) : undefined;
     if (!entry || entry.expiresAt <= now) return fail(70020);
-    const app = this.deps.directory.app(entry.clientId)!;
+    const app = this.#lookupApp(entry.clientId, '')!;
     const t = this.resolveTenant(entry.tenantSegment);
     const tenant = t === 'common' || !t ? this.deps.directory.tenantForUpn(username) : t;
     if (!tenant) return fail(50034, { user: username, tenant: entry.tenantSegment });
@@ -359,11 +360,16 @@ export class IdentityPlatform {
 
   #app(t: Tenant | 'common', form: Form): App | Failure {
     if (!form.client_id) return fail(900144, { name: 'client_id' });
-    const app = this.deps.directory.app(form.client_id);
+    const app = this.#lookupApp(form.client_id, t === 'common' ? '' : t.id);
     const tenantName = t === 'common' ? 'common' : t.id;
     // Apps are single-tenant: asking another tenant for one is "not found in the directory".
     if (!app || (t !== 'common' && app.tenantId !== t.id)) return fail(700016, { appId: form.client_id, tenant: tenantName });
     return app;
+  }
+
+  /** A tenant's registered app, or a first-party app (present in every tenant, first-party.ts). */
+  #lookupApp(clientId: string, tenantId: string): App | undefined {
+    return this.deps.directory.app(clientId) ?? firstPartyApp(clientId, tenantId);
   }
 
   #delegatedScope(app: App, scope: string | undefined): ParsedScope | Failure {

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { HttpContext } from './context.js';
 import { adminApiRoutes } from './admin/routes.js';
+import { adminCenterRoutes } from './admincenter/routes.js';
 import { exchangeHeaders } from './auth/headers.js';
 import { autodiscoverRoutes } from './autodiscover/routes.js';
 import { controlRoutes } from './control/routes.js';
@@ -57,6 +58,7 @@ export function createApp(ctx: HttpContext): express.Express {
   app.use(identityRoutes(ctx));
   app.use(graphRoutes(ctx));
   app.use('/admin/api', programmeRoutes(ctx));
+  app.use('/admin', adminCenterRoutes(ctx));
 
   app.get('/', (_req, res) => {
     res.type('text/plain').send('exogate: an emulator of Exchange Online\'s client-access front door. See /_exogate (control API) and the README.\n');
