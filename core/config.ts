@@ -108,6 +108,14 @@ export interface Limits {
   /** Records kept waiting at most; beyond it new records are counted as dropped and logged. */
   signInQueueMax: number;
 
+  // --- the admin center (/admin) ---
+  /** Signed-in admin center sessions kept at most; the oldest is dropped first (choice). */
+  adminSessionMax: number;
+  /** A session ends after this long unused (real time: jumping the emulated calendar keeps you signed in). */
+  adminSessionIdleMs: number;
+  /** ... and this long after sign-in whatever happens. */
+  adminSessionMaxAgeMs: number;
+
   // --- the deprecation programme (reference §0, §7) ---
   /**
    * How long a change made through the self-service diagnostic takes to reach the front end. The
@@ -166,6 +174,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   signInFlushIntervalMs: 250,
   signInFlushBatch: 2000,
   signInQueueMax: 1_000_000,
+
+  adminSessionMax: 10_000,
+  adminSessionIdleMs: 8 * 3_600_000,
+  adminSessionMaxAgeMs: 24 * 3_600_000,
 
   diagnosticPropagationMs: 3_600_000,
 });

@@ -18,7 +18,7 @@ import { programmeRoutes } from '../programme/routes.js';
 import { ADMIN_CSS, ADMIN_JS } from './client.js';
 import { layout, type Viewer } from './layout.js';
 import { diagnosticBody, forbiddenBody, messageBody, messagesBody, signInsBody, usageBody } from './pages.js';
-import { PENDING_COOKIE, PENDING_SIGNIN_MS, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SessionStore, type AdminSession } from './sessions.js';
+import { PENDING_COOKIE, PENDING_SIGNIN_MS, SESSION_COOKIE, SessionStore, type AdminSession } from './sessions.js';
 import { authorizeUrl, freshToken, redeemCode, redirectUri } from './signin.js';
 import { ADMIN_TEXTS } from './texts.js';
 
@@ -76,7 +76,7 @@ interface Signed {
 
 export function adminCenterRoutes(ctx: HttpContext): Router {
   const router = Router();
-  const sessions = new SessionStore();
+  const sessions = new SessionStore({ max: ctx.limits.adminSessionMax, idleMs: ctx.limits.adminSessionIdleMs, maxAgeMs: ctx.limits.adminSessionMaxAgeMs });
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
   const assets = new Map<string, { type: string; body: string | Buffer }>([
     ['admin.js', { type: 'text/javascript; charset=utf-8', body: ADMIN_JS }],
@@ -148,7 +148,7 @@ export function adminCenterRoutes(ctx: HttpContext): Router {
       const result = await redeemCode(ctx, req, pending, q.code);
       if (!result.ok) return fail(`${ADMIN_TEXTS.signInError} ${result.error}`);
       const session = sessions.create(result.redeemed);
-      setCookie(res, SESSION_COOKIE, session.id, SESSION_ABSOLUTE_MS);
+      setCookie(res, SESSION_COOKIE, session.id, ctx.limits.adminSessionMaxAgeMs);
       ctx.log.info({ proto: 'admin', event: 'sign-in', tenant: result.redeemed.tenantId, user: result.redeemed.userId }, 'admin center sign-in');
       pageHeaders(res).redirect(302, pending.returnTo);
     } catch (error) {

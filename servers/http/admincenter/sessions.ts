@@ -80,11 +80,22 @@ class ExpiringMap<T extends { createdAt: number }> {
   }
 }
 
+export interface SessionLimits {
+  max: number;
+  idleMs: number;
+  maxAgeMs: number;
+}
+
 export class SessionStore {
-  readonly #sessions = new ExpiringMap<AdminSession>(SESSION_MAX_ENTRIES, (s, now) => now - s.lastSeen < SESSION_IDLE_MS && now - s.createdAt < SESSION_ABSOLUTE_MS);
+  readonly #sessions: ExpiringMap<AdminSession>;
   readonly #pending = new ExpiringMap<PendingSignIn>(PENDING_SIGNIN_MAX_ENTRIES, (p, now) => now - p.createdAt < PENDING_SIGNIN_MS);
 
-  constructor(readonly now: () => number = Date.now) {}
+  constructor(
+    readonly limits: SessionLimits = { max: SESSION_MAX_ENTRIES, idleMs: SESSION_IDLE_MS, maxAgeMs: SESSION_ABSOLUTE_MS },
+    readonly now: () => number = Date.now,
+  ) {
+    this.#sessions = new ExpiringMap<AdminSession>(limits.max, (s, t) => t - s.lastSeen < limits.idleMs && t - s.createdAt < limits.maxAgeMs);
+  }
 
   create(fields: Omit<AdminSession, 'id' | 'csrf' | 'createdAt' | 'lastSeen'>): AdminSession {
     const now = this.now();
