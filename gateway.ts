@@ -94,7 +94,8 @@ export interface Gateway {
     advance(by: string | number): Promise<Date>;
   };
   /** Apply a seed fragment; its settings take effect at `effectiveAt` (default: now). */
-  seed(fragment: string | object, options?: { effectiveAt?: string | number }): Promise<SeedSummary>;
+  /** Applies a seed fragment; `reset` first puts the tenants it names back to a new organization's settings and programme state. */
+  seed(fragment: string | object, options?: { effectiveAt?: string | number; reset?: boolean }): Promise<SeedSummary>;
   /** Write pending sign-in records and usage counters now. */
   flush(): Promise<void>;
   /** The gateway's internals, for tests and embedding (not a stable contract). */
@@ -242,7 +243,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         set: async (to) => new Date(await clock.set(toMillis(to))),
         advance: async (by) => new Date(await clock.advance(by)),
       },
-      seed: (fragment, o) => control.seed(fragment, { effectiveAt: o?.effectiveAt }),
+      seed: (fragment, o) => control.seed(fragment, { effectiveAt: o?.effectiveAt, reset: o?.reset }),
       flush: () => signIns.flush(),
       core: { store: openStoreRef, directory, auth, identity, tokens, mail, signIns, lockout, control, programme, limits, log },
       close: () =>

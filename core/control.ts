@@ -10,6 +10,7 @@ import type { Programme } from './programme/programme.js';
 import type { SignInWriter } from './signins/writer.js';
 import type { Sql } from './store/sql.js';
 import type { Directory } from './tenants/directory.js';
+import { ORG_DEFAULTS, type OrgSettings } from './tenants/model.js';
 import { applySeed, type SeedSummary } from './tenants/seed.js';
 import { parseSeed } from './tenants/seed-schema.js';
 
@@ -32,6 +33,9 @@ export interface ControlDeps {
   /** The deprecation programme; its jobs follow the clock's jumps on their own (core/programme/jobs.ts). */
   programme?: Programme;
 }
+
+/** Per-tenant state a reset clears besides settings (core/store/migrations). */
+const RESET_TABLES = ['programme_messages', 'programme_issues', 'programme_disablements', 'programme_diagnostic_runs', 'usage_daily', 'usage_clients'] as const;
 
 export class Control {
   constructor(readonly deps: ControlDeps) {
@@ -67,14 +71,36 @@ export class Control {
    * Applies a seed fragment (YAML text or an object). Its settings take effect at `effectiveAt`
    * (default: now), which is how a test schedules a change in the future.
    */
-  async seed(source: string | object, options: { effectiveAt?: string | number; fresh?: boolean; origin?: string } = {}): Promise<SeedSummary> {
+  async seed(source: string | object, options: { effectiveAt?: string | number; fresh?: boolean; origin?: string; reset?: boolean } = {}): Promise<SeedSummary> {
     const parsed = parseSeed(source, options.origin);
     const now = this.deps.clock.now();
     const effectiveAt = options.fresh ? 0 : options.effectiveAt === undefined ? now : typeof options.effectiveAt === 'number' ? options.effectiveAt : Date.parse(options.effectiveAt);
     if (Number.isNaN(effectiveAt)) throw new RangeError(`effectiveAt is not a date: ${String(options.effectiveAt)}`);
+    if (options.reset) await this.#reset((parsed.seed.tenants ?? []).map((t) => t.name), effectiveAt, now);
     const summary = await applySeed(parsed, this.deps, { effectiveAt, now, fresh: !!options.fresh, passwordHashCost: this.deps.limits.passwordHashCost });
     if (options.fresh && parsed.seed.clock != null) await this.deps.clock.set(parsed.seed.clock);
     return summary;
+  }
+
+  /**
+   * Puts the named tenants back where a new tenant starts, so the fragment applied next describes
+   * the organization whole: every organization setting to its default (effective-dated, so history
+   * stays readable), the programme's notices, pending disablements and diagnostic runs, and the
+   * Basic/OAuth usage history the job judges by. Users (with their roles and switches), apps,
+   * mail and sign-in records stay; a fragment that names a user sets that user's fields as usual.
+   */
+  async #reset(names: readonly string[], effectiveAt: number, now: number): Promise<void> {
+    const { directory, sql, signIns } = this.deps;
+    const tenants = names.map((name) => directory.tenant(name)).filter((t) => t !== undefined);
+    if (!tenants.length) return;
+    // Usage still in the writer's memory belongs to the history being cleared.
+    await signIns.flush();
+    await directory.write(async (w) => {
+      for (const tenant of tenants) {
+        for (const key of Object.keys(ORG_DEFAULTS) as (keyof OrgSettings)[]) await w.setOrg(tenant, key, ORG_DEFAULTS[key] as never, effectiveAt, now);
+        for (const table of RESET_TABLES) await w.tx.query(`delete from ${table} where tenant_id = $1`, [tenant.id]);
+      }
+    });
   }
 
   /** Applies a seed file's text once per distinct content, so restarts with the same --seed are free. */

@@ -63,3 +63,28 @@ t.test('past opt-outs are archived when September 2022 begins (MC424238)', async
   t.same(tenant.org.get('basicAuthOptedOut', Date.parse('2022-08-31T23:59:59Z')), ['pop'], 'kept through August');
   t.same(tenant.org.get('basicAuthOptedOut', Date.parse('2022-09-01T00:00:00Z')), [], 'archived on 1 September: opt out again for October');
 });
+
+t.test('a seed fragment with reset puts a tenant back where a new tenant starts (control API)', async (t) => {
+  const gw = await bootGateway(t, { seed: `tenants:\n${coffee.yaml}\n`, clock: '2021-03-01T00:00:00Z', freezeClock: true });
+  const tenant = gw.core.directory.tenant('fourthcoffee')!;
+  await moveClock(gw, { advance: '31d' });
+  t.ok(microsoftBlocksBasic(tenant, 'pop', gw.clock.now().getTime()), 'POP3 switched off by the job');
+  t.equal((await messages(gw, await graphToken(gw, 'admin@fourthcoffee.com', coffee.appId))).value.length, 2);
+
+  // The harness starts the tenant over, now pinned before the programme and with its own policy.
+  const fragment = 'tenants:\n  - name: fourthcoffee\n    phase: before-programme\n    securityDefaults: false\n';
+  const res = await https(gw, 'POST', '/_exogate/seed?reset=true', { control: true, body: fragment, headers: { 'content-type': 'text/yaml' } });
+  t.equal(res.status, 200);
+  const now = gw.clock.now().getTime();
+  t.notOk(microsoftBlocksBasic(tenant, 'pop', now), "Microsoft's block is gone with the rest of the programme's state");
+  t.same(tenant.org.get('basicAuthBlockedApps', now), []);
+  t.equal(tenant.org.get('phase', now), 'before-programme', 'then the fragment applies');
+  t.ok(microsoftBlocksBasic(tenant, 'pop', now - 1), 'history stays readable: the block held until the reset');
+  t.equal((await messages(gw, await graphToken(gw, 'admin@fourthcoffee.com', coffee.appId))).value.length, 0, 'no notices left');
+  const pending = await gw.core.store.query('select id from programme_disablements where tenant_id = $1', [tenant.id]);
+  t.equal(pending.length, 0, 'no pending disablements left');
+
+  const plain = await https(gw, 'POST', '/_exogate/seed', { control: true, body: 'tenants:\n  - name: fourthcoffee\n    securityDefaults: true\n', headers: { 'content-type': 'text/yaml' } });
+  t.equal(plain.status, 200);
+  t.equal(tenant.org.get('phase', gw.clock.now().getTime()), 'before-programme', 'without reset a fragment only adds to what is there');
+});

@@ -55,12 +55,14 @@ export function controlRoutes(ctx: HttpContext): Router {
       const effectiveAt = typeof req.query.effectiveAt === 'string' ? req.query.effectiveAt : undefined;
       // ?origin= names the seed in its problems (the CLI passes the file path), like a --seed file's.
       const origin = typeof req.query.origin === 'string' && req.query.origin ? req.query.origin : undefined;
+      // ?reset=true (or "reset": true beside "seed"): the tenants the fragment names start over first.
+      const reset = req.query.reset === 'true' || (!!body && typeof body === 'object' && (body as { reset?: unknown }).reset === true);
       const summary =
         typeof body === 'string'
-          ? await ctx.control.seed(body, { effectiveAt, origin })
+          ? await ctx.control.seed(body, { effectiveAt, origin, reset })
           : body && typeof body === 'object' && 'seed' in body
-            ? await ctx.control.seed((body as { seed: string | object }).seed, { effectiveAt: (body as { effectiveAt?: string }).effectiveAt ?? effectiveAt, origin })
-            : await ctx.control.seed((body ?? {}) as object, { effectiveAt, origin });
+            ? await ctx.control.seed((body as { seed: string | object }).seed, { effectiveAt: (body as { effectiveAt?: string }).effectiveAt ?? effectiveAt, origin, reset })
+            : await ctx.control.seed((body ?? {}) as object, { effectiveAt, origin, reset });
       res.json(summary);
     } catch (error) {
       problem(res, error);
