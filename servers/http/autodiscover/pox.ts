@@ -2,7 +2,8 @@
 // read the request with a real XML parser, pick the provider by AcceptableResponseSchema as
 // Exchange does, and build the answer with a real XML builder, so nothing a client sends is
 // ever pasted into XML unescaped.
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
+import { parseUntrustedXml, xmlChild as child, xmlText as text_ } from '../xml-untrusted.js';
 import type { FrontEnd } from '../../../core/frontends.js';
 import type { Tenant, User } from '../../../core/tenants/model.js';
 import { legacyDn, mailboxId } from '../urls.js';
@@ -12,16 +13,6 @@ import { MOBILE_CULTURE, NS, POX_ERRORS, SERVER_VERSION, type PoxError } from '.
 export type Provider = 'outlook' | 'mobilesync';
 
 export type PoxRequest = { ok: true; email: string; provider: Provider } | { ok: false; error: PoxError };
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  // The five XML entities only; a DTD is refused before parsing, so nothing else can expand.
-  processEntities: true,
-  htmlEntities: false,
-  parseTagValue: false,
-  trimValues: true,
-});
 
 const builder = new XMLBuilder({ ignoreAttributes: false, suppressBooleanAttributes: false, format: true, indentBy: '  ', suppressEmptyNode: true });
 
@@ -34,15 +25,8 @@ const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
 export function parsePoxRequest(body: Buffer | undefined): PoxRequest {
   const invalid = { ok: false as const, error: POX_ERRORS.invalidRequest };
   if (!body || !body.length) return invalid;
-  const text = body.toString('utf8');
-  // .NET's XmlReader with DtdProcessing.Prohibit: a DTD is an invalid request, never expanded.
-  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) return invalid;
-  let doc: unknown;
-  try {
-    doc = parser.parse(text);
-  } catch {
-    return invalid;
-  }
+  const doc = parseUntrustedXml(body);
+  if (doc === null) return invalid;
   const request = child(child(doc, 'Autodiscover'), 'Request');
   const email = text_(child(request, 'EMailAddress'));
   const schema = text_(child(request, 'AcceptableResponseSchema'));
@@ -50,16 +34,6 @@ export function parsePoxRequest(body: Buffer | undefined): PoxRequest {
   const provider = PROVIDERS.get(schema);
   if (!provider) return { ok: false, error: POX_ERRORS.noProvider };
   return { ok: true, email, provider };
-}
-
-function child(node: unknown, name: string): unknown {
-  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const value = (node as Record<string, unknown>)[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function text_(node: unknown): string | undefined {
-  return typeof node === 'string' && node ? node : undefined;
 }
 
 const declaration = { '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' } };

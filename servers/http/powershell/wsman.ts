@@ -1,7 +1,8 @@
 // WS-Management envelopes: read the header of a request (Action, MessageID, ResourceURI) with
 // a real XML parser, and build the Create response and the faults with a real XML builder.
 import { randomUUID } from 'node:crypto';
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
+import { parseUntrustedXml, xmlChild as child, xmlText as text_ } from '../xml-untrusted.js';
 import { ACTIONS, ANONYMOUS, EXCHANGE_RESOURCE_URI, NS, SHELL, type WsmanFault } from './replies.js';
 
 export interface WsmanRequest {
@@ -10,43 +11,18 @@ export interface WsmanRequest {
   resourceUri: string;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  processEntities: true,
-  htmlEntities: false,
-  parseTagValue: false,
-  trimValues: true,
-});
-
 const builder = new XMLBuilder({ ignoreAttributes: false, suppressBooleanAttributes: false, suppressEmptyNode: true });
 
 /** The request's addressing headers, or null for anything that is not a SOAP envelope. */
 export function parseWsman(body: Buffer | undefined): WsmanRequest | null {
   if (!body?.length) return null;
-  const text = body.toString('utf8');
-  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) return null;
-  let doc: unknown;
-  try {
-    doc = parser.parse(text);
-  } catch {
-    return null;
-  }
+  const doc = parseUntrustedXml(body);
+  if (doc === null) return null;
   const header = child(child(doc, 'Envelope'), 'Header');
   if (header === undefined || child(child(doc, 'Envelope'), 'Body') === undefined) return null;
   const action = text_(child(header, 'Action'));
   if (!action) return null;
   return { action, messageId: text_(child(header, 'MessageID')), resourceUri: text_(child(header, 'ResourceURI')) ?? EXCHANGE_RESOURCE_URI };
-}
-
-function child(node: unknown, name: string): unknown {
-  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const value = (node as Record<string, unknown>)[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function text_(node: unknown): string | undefined {
-  return typeof node === 'string' && node ? node : undefined;
 }
 
 function envelope(action: string, relatesTo: string | undefined, body: Record<string, unknown>): string {
