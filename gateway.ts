@@ -118,9 +118,6 @@ export interface GatewayCore {
   log: Logger;
 }
 
-/** Listeners exogate has so far; the others of the contract come with their protocols. */
-const LISTENERS_BUILT: readonly ListenerKey[] = ['imap', 'imaps', 'pop3', 'pop3s', 'smtp', 'smtps', 'https'];
-
 function readSeedSource(options: GatewayOptions): { text: string | object; origin: string } | null {
   if (options.seedFile) {
     const path = resolve(options.seedFile);
@@ -215,7 +212,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await start('imaps', (port) => startImapListener(imapContext, { host, port, implicitTls: true }));
       await start('pop3', (port) => startPop3Listener(pop3Context, { host, port, implicitTls: false }));
       await start('pop3s', (port) => startPop3Listener(pop3Context, { host, port, implicitTls: true }));
-      await start('https', (port) => startHttpsListener({ ...shared, identity, tokens, control, controlToken }, { host, port, ...tls.certificate }));
+      await start('https', (port) => startHttpsListener({ ...shared, identity, tokens, control, programme, sql, controlToken }, { host, port, ...tls.certificate }));
     } catch (error) {
       await closeListeners();
       await programme.close();
@@ -281,4 +278,4 @@ function writeAtomically(path: string, text: string): void {
   renameSync(temp, path);
 }
 
-export { DEFAULT_PORTS, LISTENERS_BUILT };
+export { DEFAULT_PORTS };

@@ -31,7 +31,7 @@ export interface ControlDeps {
   signIns: SignInWriter;
   limits: Limits;
   /** The deprecation programme; its jobs follow the clock's jumps on their own (core/programme/jobs.ts). */
-  programme?: Programme;
+  programme: Programme;
 }
 
 /** Per-tenant state a reset clears besides settings (core/store/migrations). */
@@ -63,8 +63,8 @@ export class Control {
   }
 
   /** Runs the programme's due jobs now (`POST /_exogate/jobs/run`) and says what they did. */
-  async runJobs(): Promise<JobReport | null> {
-    return this.deps.programme ? this.deps.programme.jobs.runDue() : null;
+  async runJobs(): Promise<JobReport> {
+    return this.deps.programme.jobs.runDue();
   }
 
   /**

@@ -88,7 +88,7 @@ export const AUTHENTICATION_POLICY_CMDLETS: CmdletSpec[] = [
   {
     name: 'Remove-AuthenticationPolicy',
     writes: true,
-    params: { Identity: IDENTITY, Confirm: SWITCH },
+    params: { Identity: IDENTITY },
     async run(ctx, args) {
       requireHydrated(ctx);
       const policy = findPolicy(ctx, String(args.Identity));

@@ -3,7 +3,7 @@
 // object id, app id or display name. No match is ManagementObjectNotFoundException, more than one
 // is the "matches multiple entries" error, as Exchange answers.
 import { policyAt, type AuthenticationPolicy, type ServicePrincipal, type User } from '../tenants/model.js';
-import { errors } from './errors.js';
+import { CmdletError, errors } from './errors.js';
 import { domainControllerOf } from './render.js';
 import type { CmdletContext } from './spec.js';
 
@@ -63,7 +63,7 @@ export function findTrustee(ctx: CmdletContext, identity: string): { id: string;
     const user = findUser(ctx, identity);
     return { id: user.id, shown: user.upn };
   } catch (error) {
-    if (!(error instanceof Error) || !('kind' in error) || error.kind !== 'not-found') throw error;
+    if (!(error instanceof CmdletError) || error.kind !== 'not-found') throw error;
     const sp = findServicePrincipal(ctx, identity);
     return { id: sp.objectId, shown: sp.objectId };
   }

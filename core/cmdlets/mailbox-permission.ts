@@ -1,7 +1,7 @@
 // Add-/Get-MailboxPermission (and Add-RecipientPermission for SendAs): who may open or send as a
 // mailbox. The auth core reads these for app-only tokens and for a user naming another mailbox
 // (reference §8.2).
-import type { MailboxPermission, Tenant, User } from '../tenants/model.js';
+import type { MailboxPermission, User } from '../tenants/model.js';
 import { findTrustee, findUser } from './identity.js';
 import { IDENTITY, BOOL, STRING, type CmdletContext, type CmdletObject, type CmdletSpec, type ParamSpec } from './spec.js';
 
@@ -15,10 +15,10 @@ type Right = MailboxPermission['rights'];
 const MAILBOX_RIGHTS: readonly Right[] = ['FullAccess', 'SendAs', 'ReadPermission'];
 const RIGHTS_TYPE = 'Microsoft.Exchange.Management.RecipientTasks.MailboxRights[]';
 
-function trusteeShown(tenant: Tenant, trustee: string, ctx: CmdletContext): string {
+/** A stored trustee id as Get-MailboxPermission shows it: a user's UPN, else the id itself (a service principal's object id). */
+function trusteeShown(ctx: CmdletContext, trustee: string): string {
   const user = ctx.directory.userById(trustee);
-  if (user && user.tenantId === tenant.id) return user.upn;
-  return tenant.servicePrincipals.get(trustee)?.objectId ?? trustee;
+  return user && user.tenantId === ctx.tenant.id ? user.upn : trustee;
 }
 
 function row(mailbox: User, user: string, rights: string[]): CmdletObject {
@@ -64,7 +64,7 @@ export const MAILBOX_PERMISSION_CMDLETS: CmdletSpec[] = [
       for (const p of granted) byTrustee.set(p.trustee, [...(byTrustee.get(p.trustee) ?? []), p.rights]);
       // Every mailbox lists its owner's own access first, as Exchange shows it.
       const rows = [row(mailbox, 'NT AUTHORITY\\SELF', ['FullAccess', 'ReadPermission'])];
-      for (const [trustee, rights] of byTrustee) rows.push(row(mailbox, trusteeShown(ctx.tenant, trustee, ctx), rights));
+      for (const [trustee, rights] of byTrustee) rows.push(row(mailbox, trusteeShown(ctx, trustee), rights));
       if (args.User === undefined) return rows;
       const wanted = findTrustee(ctx, String(args.User)).shown;
       return rows.filter((r) => r.User === wanted);
@@ -77,7 +77,6 @@ export const MAILBOX_PERMISSION_CMDLETS: CmdletSpec[] = [
       Identity: IDENTITY,
       Trustee: { ...STRING, mandatory: true },
       AccessRights: { type: { kind: 'enum', type: 'Microsoft.Exchange.Management.RecipientTasks.RecipientAccessRight[]', values: ['SendAs'], array: true }, mandatory: true },
-      Confirm: { type: { kind: 'switch' } },
     },
     async run(ctx, args) {
       const mailbox = findUser(ctx, String(args.Identity));

@@ -4,7 +4,7 @@ import { PROTOCOL_IDS, PROTOCOLS, blockedAppsValue, type ProtocolId } from '../p
 import type { Tenant } from '../tenants/model.js';
 import { errors } from './errors.js';
 import { findPolicy } from './identity.js';
-import type { CmdletContext, CmdletObject, CmdletSpec } from './spec.js';
+import { STRING, type CmdletContext, type CmdletObject, type CmdletSpec } from './spec.js';
 
 /** The protocols BasicAuthBlockedApps has a bit for (§6.2), lowest bit first, as .NET lists [Flags]. */
 const FLAGGED: readonly ProtocolId[] = PROTOCOL_IDS.filter((id) => PROTOCOLS[id].blockedAppsFlag !== null).sort(
@@ -18,7 +18,7 @@ const FLAGGED: readonly ProtocolId[] = PROTOCOL_IDS.filter((id) => PROTOCOLS[id]
  * AllowBasicAuth* switch (ActiveSync, WebServices, Pop, Imap, ...). The number itself travels in the
  * JSON as the OData annotation `BasicAuthBlockedApps@exogate.flags`.
  */
-export function basicAuthBlockedApps(tenant: Tenant, now: number): { text: string; flags: number } {
+function basicAuthBlockedApps(tenant: Tenant, now: number): { text: string; flags: number } {
   const blocked = microsoftBlockedProtocols(tenant, now, FLAGGED);
   const flags = blockedAppsValue(blocked);
   if (!flags) return { text: 'None', flags };
@@ -55,7 +55,7 @@ export const ORGANIZATION_CMDLETS: CmdletSpec[] = [
     // gets the binder's parameter-not-found error, as in Exchange Online.
     name: 'Set-OrganizationConfig',
     writes: true,
-    params: { DefaultAuthenticationPolicy: { type: { kind: 'string' }, nullable: true } },
+    params: { DefaultAuthenticationPolicy: { ...STRING, nullable: true } },
     async run(ctx, args) {
       if (args.DefaultAuthenticationPolicy === undefined) return [];
       const name = args.DefaultAuthenticationPolicy === null ? null : findPolicy(ctx, String(args.DefaultAuthenticationPolicy)).name;

@@ -7,16 +7,16 @@ import type { Directory } from '../tenants/directory.js';
 import type { Tenant } from '../tenants/model.js';
 import { AUTHENTICATION_POLICY_CMDLETS } from './authentication-policy.js';
 import { CAS_MAILBOX_CMDLETS } from './cas-mailbox.js';
-import { CmdletError, errors, type Surface } from './errors.js';
+import { errors, type Surface } from './errors.js';
 import { MAILBOX_PERMISSION_CMDLETS } from './mailbox-permission.js';
 import { ORGANIZATION_CMDLETS } from './organization.js';
 import { parseCmdletLine, type ArgValue, type CmdletInput, type ParseSchema } from './parse.js';
 import { SERVICE_PRINCIPAL_CMDLETS } from './service-principal.js';
-import type { BoundArgs, BoundValue, CmdletObject, CmdletSpec, ParamSpec, ParamType } from './spec.js';
+import { STRING, SWITCH, type BoundArgs, type BoundValue, type CmdletObject, type CmdletSpec, type ParamSpec, type ParamType } from './spec.js';
 import { TRANSPORT_CMDLETS } from './transport.js';
 import { USER_CMDLETS } from './user.js';
 
-export const CMDLETS: ReadonlyMap<string, CmdletSpec> = new Map(
+const CMDLETS: ReadonlyMap<string, CmdletSpec> = new Map(
   [
     ...ORGANIZATION_CMDLETS,
     ...TRANSPORT_CMDLETS,
@@ -34,13 +34,13 @@ export function findCmdlet(name: string): CmdletSpec | undefined {
 
 /** PowerShell's common parameters: accepted by every cmdlet and without effect here. */
 const COMMON: Readonly<Record<string, ParamSpec>> = {
-  Confirm: { type: { kind: 'switch' } },
-  WhatIf: { type: { kind: 'switch' } },
-  Verbose: { type: { kind: 'switch' } },
-  Debug: { type: { kind: 'switch' } },
-  ErrorAction: { type: { kind: 'string' } },
-  WarningAction: { type: { kind: 'string' } },
-  InformationAction: { type: { kind: 'string' } },
+  Confirm: SWITCH,
+  WhatIf: SWITCH,
+  Verbose: SWITCH,
+  Debug: SWITCH,
+  ErrorAction: STRING,
+  WarningAction: STRING,
+  InformationAction: STRING,
 };
 
 const TYPE_NAMES: Record<ParamType['kind'], string> = {
@@ -177,4 +177,3 @@ export async function runCmdlet(deps: RunDeps, tenant: Tenant, input: CmdletInpu
   return spec.run({ directory: deps.directory, clock: deps.clock, tenant, now: deps.clock.now(), surface }, args);
 }
 
-export { CmdletError };

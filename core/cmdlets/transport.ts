@@ -1,8 +1,7 @@
 // Get-/Set-TransportConfig: the organization's SMTP AUTH switch (reference §6.3), and exogate's
 // stand-in for the UNCONFIRMED switch that turns Basic SMTP AUTH back on once it is off by
 // default (§4.4; core/tenants/model.ts smtpBasicAuthReenabled).
-import type { CmdletSpec } from './spec.js';
-import { BOOL } from './spec.js';
+import { BOOL, type CmdletSpec } from './spec.js';
 
 export const TRANSPORT_CMDLETS: CmdletSpec[] = [
   {

@@ -2,7 +2,7 @@
 // organization's default; $null removes it).
 import type { User } from '../tenants/model.js';
 import { aliasOf, allUsers, findPolicy, findUser } from './identity.js';
-import { IDENTITY, OPTIONAL_IDENTITY, RESULT_SIZE, type BoundValue, type CmdletContext, type CmdletObject, type CmdletSpec } from './spec.js';
+import { IDENTITY, OPTIONAL_IDENTITY, RESULT_SIZE, STRING, type BoundValue, type CmdletContext, type CmdletObject, type CmdletSpec } from './spec.js';
 
 function render(ctx: CmdletContext, user: User): CmdletObject {
   return {
@@ -34,7 +34,7 @@ export const USER_CMDLETS: CmdletSpec[] = [
   {
     name: 'Set-User',
     writes: true,
-    params: { Identity: IDENTITY, AuthenticationPolicy: { type: { kind: 'string' }, nullable: true } },
+    params: { Identity: IDENTITY, AuthenticationPolicy: { ...STRING, nullable: true } },
     async run(ctx, args) {
       const user = findUser(ctx, String(args.Identity));
       if (args.AuthenticationPolicy === undefined) return [];

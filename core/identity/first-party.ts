@@ -55,13 +55,6 @@ export function redirectUriAllowed(app: App, redirectUri: string): boolean {
   } catch {
     return false;
   }
-  return (
-    url.protocol === 'https:' &&
-    url.pathname === ADMIN_CENTER_REDIRECT_PATH &&
-    !url.search &&
-    !url.hash &&
-    !url.username &&
-    !url.password &&
-    redirectUri === `${url.origin}${ADMIN_CENTER_REDIRECT_PATH}`
-  );
+  // Equal to `<origin>/admin/callback`: so no other path, query, fragment or user info.
+  return url.protocol === 'https:' && redirectUri === `${url.origin}${ADMIN_CENTER_REDIRECT_PATH}`;
 }

@@ -17,7 +17,7 @@ import type { Directory } from '../tenants/directory.js';
 import { hasRole, type Tenant, type User } from '../tenants/model.js';
 import { microsoftBlockedProtocols, phaseOf } from './blocks.js';
 import { addToList, removeFromList, type ProgrammeJobs } from './jobs.js';
-import { DIAGNOSTIC_TEXTS, longDate, programmeText, type DiagnosticTextKey } from './texts.js';
+import { DIAGNOSTIC_TEXTS, longDate, programmeText, protocolNames as names, type DiagnosticTextKey } from './texts.js';
 
 export const OUTLOOK_GROUP = 'outlook';
 /** The Outlook group: MAPI, RPC, OAB and EWS (DESIGN.md, protocol catalogue). */
@@ -78,7 +78,6 @@ export interface UpdateRequest {
 }
 
 const info = (ids: readonly ProtocolId[]): ProtocolInfo[] => ids.map((id) => ({ id, displayName: PROTOCOLS[id].displayName }));
-const names = (ids: readonly ProtocolId[]) => ids.map((p) => PROTOCOLS[p].displayName).join(', ');
 
 function refuse(code: DiagnosticTextKey, vars?: Record<string, string>): DiagnosticRefusal {
   return { ok: false, code, message: programmeText(DIAGNOSTIC_TEXTS[code], vars) };

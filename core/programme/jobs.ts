@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Limits } from '../config.js';
 import { ERAS } from '../eras.js';
-import { DIAGNOSTIC_PROTOCOLS, PROTOCOLS, type ProtocolId } from '../protocols.js';
+import { DIAGNOSTIC_PROTOCOLS, type ProtocolId } from '../protocols.js';
 import type { SignInWriter } from '../signins/writer.js';
 import type { Sql } from '../store/sql.js';
 import type { Directory, DirectoryWriter } from '../tenants/directory.js';
@@ -28,7 +28,7 @@ import type { OrgSettings, Tenant } from '../tenants/model.js';
 import { microsoftBlocksBasic, phaseOf } from './blocks.js';
 import type { Notices } from './notices.js';
 import { ARCHIVE_AT, DAY_MS, dayStart, NOTICE_PERIOD_MS, USAGE_LOOKBACK_MS } from './schedule.js';
-import { longDate, NOTICE_TEXTS, programmeText } from './texts.js';
+import { longDate, NOTICE_TEXTS, programmeText, protocolNames as names } from './texts.js';
 import { basicUsedBetween } from './usage.js';
 
 export const EXCHANGE_ONLINE = 'Exchange Online';
@@ -68,8 +68,6 @@ export interface JobReport {
   disabled: { tenant: string; protocols: ProtocolId[]; at: string }[];
   spared: { tenant: string; protocols: ProtocolId[]; at: string }[];
 }
-
-const names = (ids: readonly ProtocolId[]) => ids.map((p) => PROTOCOLS[p].displayName).join(', ');
 
 export class ProgrammeJobs {
   #chain: Promise<unknown> = Promise.resolve();

@@ -3,6 +3,7 @@
 // The reference quotes none of them word for word (screenshots are not text-searchable, §7), so
 // each is marked `confirmed: false` with the fact it paraphrases: the one place to correct them.
 // `{name}` placeholders are filled by `programmeText`.
+import { PROTOCOLS, type ProtocolId } from '../protocols.js';
 
 export interface ProgrammeText {
   text: string;
@@ -75,4 +76,9 @@ export function programmeText(entry: ProgrammeText, vars: Record<string, string 
 /** "July 31, 2021": how Message Center posts write dates. */
 export function longDate(t: number): string {
   return new Date(t).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** "POP, IMAP": the protocols' display names, as the texts list them. */
+export function protocolNames(ids: readonly ProtocolId[]): string {
+  return ids.map((p) => PROTOCOLS[p].displayName).join(', ');
 }

@@ -8,6 +8,8 @@ import type { FrontEnds } from '../../core/frontends.js';
 import type { IdentityPlatform } from '../../core/identity/platform.js';
 import type { TokenService } from '../../core/identity/tokens.js';
 import type { MailStore } from '../../core/mail/store.js';
+import type { Programme } from '../../core/programme/programme.js';
+import type { Sql } from '../../core/store/sql.js';
 import type { Directory } from '../../core/tenants/directory.js';
 
 export interface HttpContext {
@@ -17,6 +19,10 @@ export interface HttpContext {
   directory: Directory;
   mail: MailStore;
   control: Control;
+  /** The deprecation programme: diagnostic, notices, usage (core/programme). */
+  programme: Programme;
+  /** The store, for the read-only queries of the sign-in log (core/signins/query.ts). */
+  sql: Sql;
   clock: Clock;
   limits: Limits;
   log: Logger;

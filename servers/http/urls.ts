@@ -17,6 +17,14 @@ export function baseUrl(req: Request): string {
   return `https://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 443}`;
 }
 
+/** A query parameter as IIS/ASP.NET read it: name in any case, the first value of a repeated one. */
+export function queryParam(req: Request, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const entry = Object.entries(req.query).find(([k]) => k.toLowerCase() === lower);
+  const value = entry ? (Array.isArray(entry[1]) ? entry[1][0] : entry[1]) : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The mailbox GUID Exchange routes by (`<guid>@<domain>`): exogate uses the user's own id, a GUID already. */
 export function mailboxId(user: User): string {
   return `${user.id}@${user.upn.slice(user.upn.lastIndexOf('@') + 1)}`;

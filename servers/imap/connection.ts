@@ -10,11 +10,11 @@ import type { FrontEnd } from '../../core/frontends.js';
 import type { FolderChange, MessageMeta } from '../../core/mail/store.js';
 import type { Tenant, User } from '../../core/tenants/model.js';
 import { WireConnection } from '../wire/connection.js';
-import { frontEndEra, mailWireLimits } from '../wire/mail-session.js';
+import { frontEndEra, greetingFqdn, mailWireLimits } from '../wire/mail-session.js';
 import { COMMANDS } from './commands/index.js';
 import type { ImapContext } from './context.js';
 import { ArgumentError, parseCommand, ParseError, type ParsedCommand } from './parser.js';
-import { AUTHENTICATED_BUT_NOT_CONNECTED, CAPABILITIES, GREETINGS, OAUTHBEARER_CAPABILITY, TEXTS } from './replies.js';
+import { AUTHENTICATED_BUT_NOT_CONNECTED, CAPABILITIES, completed, GREETINGS, OAUTHBEARER_CAPABILITY, TEXTS } from './replies.js';
 import type { SelectedFolder } from './selected.js';
 import type { FolderWatcher } from './watchers.js';
 
@@ -25,7 +25,7 @@ export type Continuation = { kind: 'sasl'; tag: string; next: (line: string) => 
 
 /** Commands during which EXPUNGE responses must not be sent (RFC 3501 §7.4.1). */
 const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
-/** Commands allowed "authenticated but not connected": none (§2.4: every command gets BAD). */
+/** "Authenticated but not connected": every command gets BAD, and this many end the session (§2.4). */
 const NOT_CONNECTED_BYE_AFTER = 3;
 
 const IMAP_READER = (ctx: ImapContext) => ({
@@ -63,8 +63,7 @@ export class ImapConnection extends WireConnection implements FolderWatcher {
   }
 
   greet(): void {
-    const fqdn = Buffer.from(this.frontEnd.fqdn.toUpperCase(), 'utf16le').toString('base64');
-    const text = GREETINGS[this.era].text.replace('{fqdn}', fqdn).replace('{guid}', randomUUID());
+    const text = GREETINGS[this.era].text.replace('{fqdn}', greetingFqdn(this.frontEnd)).replace('{guid}', randomUUID());
     this.untagged(`OK ${text}`);
   }
 
@@ -155,7 +154,7 @@ export class ImapConnection extends WireConnection implements FolderWatcher {
       const line = bytes.toString('latin1');
       if (pending.kind === 'idle') {
         this.continuation = null;
-        if (line.trim().toUpperCase() === 'DONE') return this.tagged(pending.tag, 'OK', 'IDLE completed.');
+        if (line.trim().toUpperCase() === 'DONE') return this.tagged(pending.tag, 'OK', completed('IDLE'));
         return this.tagged(pending.tag, 'BAD', TEXTS.commandError12.text);
       }
       this.continuation = null;
@@ -203,7 +202,7 @@ export class ImapConnection extends WireConnection implements FolderWatcher {
 
   protected onTooLong(what: 'line' | 'literal', firstLine: string): void {
     const tag = /^([^\s+]+) /.exec(firstLine)?.[1];
-    const text = what === 'literal' ? TEXTS.commandError10.text : TEXTS.commandError10.text;
+    const text = TEXTS.commandError10.text;
     if (tag && what === 'literal') this.tagged(tag, 'BAD', text);
     else this.untagged(`BAD ${text}`);
   }

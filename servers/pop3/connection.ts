@@ -7,7 +7,7 @@ import type { Decision } from '../../core/auth/attempt.js';
 import type { FrontEndEra } from '../../core/eras.js';
 import type { FrontEnd } from '../../core/frontends.js';
 import { WireConnection } from '../wire/connection.js';
-import { frontEndEra, mailWireLimits } from '../wire/mail-session.js';
+import { frontEndEra, greetingFqdn, mailWireLimits } from '../wire/mail-session.js';
 import { COMMANDS } from './commands/index.js';
 import { parseArgs, type CommandSpec } from './commands/spec.js';
 import type { Pop3Context } from './context.js';
@@ -67,8 +67,7 @@ export class Pop3Connection extends WireConnection {
   }
 
   greet(): void {
-    const fqdn = Buffer.from(this.frontEnd.fqdn.toUpperCase(), 'utf16le').toString('base64');
-    this.ok(GREETINGS[this.era].text.replace('{fqdn}', fqdn));
+    this.ok(GREETINGS[this.era].text.replace('{fqdn}', greetingFqdn(this.frontEnd)));
   }
 
   capabilities(): Pop3List {

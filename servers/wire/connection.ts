@@ -17,6 +17,11 @@ export interface WireLimits {
   commandBurst: number;
 }
 
+/** The client's address, an IPv4-mapped IPv6 one written as IPv4. */
+export function clientAddress(socket: Socket): string {
+  return (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+}
+
 let nextId = 1;
 
 export abstract class WireConnection {
@@ -38,7 +43,7 @@ export abstract class WireConnection {
   ) {
     this.socket = socket;
     this.secure = secure;
-    this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.remoteAddress = clientAddress(socket);
     this.#tokens = limits.commandBurst;
     this.reader = new LineReader(limits.reader, {
       command: (bytes) => this.#onCommand(bytes),

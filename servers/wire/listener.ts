@@ -4,7 +4,7 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Counter } from './counter.js';
-import type { WireConnection } from './connection.js';
+import { clientAddress, type WireConnection } from './connection.js';
 
 export interface LineListenerOptions {
   host: string;
@@ -31,7 +31,7 @@ export interface LineListener {
 export async function startLineListener(o: LineListenerOptions): Promise<LineListener> {
   const sessions = new Set<WireConnection>();
   const onSocket = (socket: Socket, secure: boolean) => {
-    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const address = clientAddress(socket);
     socket.on('error', () => undefined);
     if (!o.ipConnections.acquire(address)) {
       o.refuse(socket);

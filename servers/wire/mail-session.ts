@@ -2,6 +2,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Limits } from '../../core/config.js';
 import { eraAt, type FrontEndEra } from '../../core/eras.js';
+import type { FrontEnd } from '../../core/frontends.js';
 import type { LineReaderLimits } from './line-reader.js';
 import type { WireLimits } from './connection.js';
 
@@ -19,4 +20,9 @@ export function mailWireLimits(limits: Limits, reader: Omit<LineReaderLimits, 'm
     commandsPerSecond: limits.mailCommandsPerSecond,
     commandBurst: limits.mailCommandBurst,
   };
+}
+
+/** The front end's name as both greetings carry it: upper-case, UTF-16LE, base64. */
+export function greetingFqdn(frontEnd: FrontEnd): string {
+  return Buffer.from(frontEnd.fqdn.toUpperCase(), 'utf16le').toString('base64');
 }

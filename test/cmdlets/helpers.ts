@@ -3,7 +3,7 @@
 // Microsoft blocked Basic for; tokens for them; and an InvokeCommand call as the V3 module makes it.
 // Not a test file itself (no .test. in its name).
 import type { Gateway } from '../../index.js';
-import { https, token, type Response } from '../helpers/https.js';
+import { clientCredentialsToken, https, ropcToken, type Response } from '../helpers/https.js';
 import { b64, readyForAuth } from '../helpers/smtp-wire.js';
 
 export const ADMIN_CLIENT = { contoso: '00000000-0000-0000-0000-0000000000c1', fabrikam: '00000000-0000-0000-0000-0000000000f1', litware: '00000000-0000-0000-0000-0000000000e1' };
@@ -102,11 +102,11 @@ type TenantKey = keyof typeof ADMIN_CLIENT;
 /** A delegated token from the V3 module's sign-in (ROPC here), by default for Exchange.Manage. */
 export function adminToken(gw: Gateway, user: { upn: string; password: string }, scope = 'https://outlook.office365.com/Exchange.Manage'): Promise<string> {
   const tenant = user.upn.slice(user.upn.indexOf('@') + 1).replace(/\.com$/, '') as TenantKey;
-  return token(gw, `${tenant}.com`, { grant_type: 'password', client_id: ADMIN_CLIENT[tenant], username: user.upn, password: user.password, scope });
+  return ropcToken(gw, `${tenant}.com`, ADMIN_CLIENT[tenant], user, scope);
 }
 
 export function appOnlyToken(gw: Gateway, app: { clientId: string; secret: string }): Promise<string> {
-  return token(gw, 'contoso.com', { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.secret, scope: 'https://outlook.office365.com/.default' });
+  return clientCredentialsToken(gw, 'contoso.com', app);
 }
 
 export interface InvokeOptions {

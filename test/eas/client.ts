@@ -3,7 +3,7 @@
 import { request } from 'node:https';
 import type { Gateway } from '../../index.js';
 import { decode, encode, type WbxmlElement } from '../../servers/http/eas/wbxml/codec.js';
-import { all, childText, first } from '../../servers/http/eas/wbxml/tree.js';
+import { childText, first } from '../../servers/http/eas/wbxml/tree.js';
 
 export interface RawResponse {
   status: number;
@@ -26,7 +26,7 @@ export function raw(gw: Gateway, method: string, path: string, headers: Record<s
   });
 }
 
-export const basicAuth = (upn: string, password: string) => `Basic ${Buffer.from(`${upn}:${password}`).toString('base64')}`;
+export { basicAuth } from '../helpers/https.js';
 
 export interface EasReply extends RawResponse {
   /** The decoded WBXML body, when there is one. */
@@ -89,6 +89,4 @@ export function at(doc: WbxmlElement | null | undefined, ...path: string[]): Wbx
   return node;
 }
 
-export function every(doc: WbxmlElement | undefined, tag: string, namespace?: string): WbxmlElement[] {
-  return all(doc, tag, namespace);
-}
+export { all as every } from '../../servers/http/eas/wbxml/tree.js';

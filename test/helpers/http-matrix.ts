@@ -8,7 +8,7 @@ import { PROTOCOLS, type ProtocolId } from '../../core/protocols.js';
 import { readSignIns } from '../../core/signins/read.js';
 import { CHALLENGES, HTTP_REFUSALS, TOKEN_DIAGNOSTICS } from '../../servers/http/auth/replies.js';
 import { bootGateway } from './gateway.js';
-import { https, token, type Response } from './https.js';
+import { basicAuth as basic, https, ropcToken, type Response } from './https.js';
 
 const HTTP_PROTOCOLS = ['ews', 'eas', 'autodiscover', 'mapi', 'rpc', 'oab', 'powershell', 'reporting'] as const;
 const POLICY_SWITCHES = HTTP_PROTOCOLS.map((p) => `${p}: false`).join(', ');
@@ -72,8 +72,6 @@ export interface MatrixTarget {
   seedExtra?: string;
 }
 
-const basic = (upn: string, password: string) => `Basic ${Buffer.from(`${upn}:${password}`).toString('base64')}`;
-
 /** Delegated scope a valid token carries for the protocol, and one that is not the protocol's. */
 function scopesFor(protocol: ProtocolId): { valid: string; other: string | null } {
   const scope = PROTOCOLS[protocol].delegatedScope;
@@ -84,7 +82,7 @@ function scopesFor(protocol: ProtocolId): { valid: string; other: string | null 
 }
 
 const ropc = (gw: Gateway, upn: string, password: string, scope: string) =>
-  token(gw, 'contoso.com', { grant_type: 'password', client_id: MATRIX_CLIENT, username: upn, password, scope });
+  ropcToken(gw, 'contoso.com', MATRIX_CLIENT, { upn, password }, scope);
 
 export async function runAuthMatrix(t: Test, target: MatrixTarget): Promise<void> {
   const gw = await bootGateway(t, { seed: MATRIX_SEED + (target.seedExtra ?? ''), limits: { lockoutThreshold: LOCKOUT_THRESHOLD } });

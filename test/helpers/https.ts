@@ -50,10 +50,24 @@ export async function token(gw: Gateway, tenant: string, form: Record<string, st
   return body.access_token;
 }
 
+/** A delegated token by the password flow (ROPC); `clientSecret` for a confidential client. */
+export function ropcToken(gw: Gateway, tenant: string, clientId: string, who: { upn: string; password: string }, scope: string, clientSecret?: string): Promise<string> {
+  const form: Record<string, string> = { grant_type: 'password', client_id: clientId, username: who.upn, password: who.password, scope };
+  if (clientSecret !== undefined) form.client_secret = clientSecret;
+  return token(gw, tenant, form);
+}
+
+/** An app-only token by the client credentials flow. */
+export const clientCredentialsToken = (gw: Gateway, tenant: string, app: { clientId: string; secret: string }, scope = 'https://outlook.office365.com/.default') =>
+  token(gw, tenant, { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.secret, scope });
+
 export const appToken = (gw: Gateway, scope = 'https://outlook.office365.com/.default') =>
-  token(gw, 'contoso.com', { grant_type: 'client_credentials', client_id: '00000000-0000-0000-0000-0000000000a1', client_secret: 'app-secret', scope });
+  clientCredentialsToken(gw, 'contoso.com', { clientId: '00000000-0000-0000-0000-0000000000a1', secret: 'app-secret' }, scope);
 
 export const userToken = (gw: Gateway, username: string, password: string, scope = 'https://outlook.office.com/SMTP.Send https://outlook.office.com/IMAP.AccessAsUser.All') =>
-  token(gw, 'common', { grant_type: 'password', client_id: '00000000-0000-0000-0000-0000000000a2', username, password, scope });
+  ropcToken(gw, 'common', '00000000-0000-0000-0000-0000000000a2', { upn: username, password }, scope);
+
+/** An HTTP Basic Authorization header. */
+export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export const xoauth2 = (user: string, accessToken: string) => Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');

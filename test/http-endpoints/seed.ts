@@ -1,6 +1,6 @@
 // The seed and helpers of the Autodiscover / Outlook / Remote PowerShell / reporting tests.
 import type { Gateway } from '../../index.js';
-import { https, token, type Response } from '../helpers/https.js';
+import { basicAuth, clientCredentialsToken, https, ropcToken, type Response } from '../helpers/https.js';
 
 export const ALICE = { upn: 'alice@contoso.com', password: 'Alice-Passw0rd!' };
 export const BOB = { upn: 'bob@contoso.com', password: 'Bob-Passw0rd!' };
@@ -58,15 +58,15 @@ tenants:
         delegated: [EWS.AccessAsUser.All, Exchange.Manage]
 `;
 
-export const basic = (upn: string, password: string) => `Basic ${Buffer.from(`${upn}:${password}`).toString('base64')}`;
+export const basic = basicAuth;
 
 /** A delegated token (password flow) for one Exchange permission. */
 export function delegatedToken(gw: Gateway, who: { upn: string; password: string }, permission = 'EWS.AccessAsUser.All', clientId = PUBLIC_CLIENT): Promise<string> {
-  return token(gw, 'common', { grant_type: 'password', client_id: clientId, username: who.upn, password: who.password, scope: `https://outlook.office365.com/${permission}` });
+  return ropcToken(gw, 'common', clientId, who, `https://outlook.office365.com/${permission}`);
 }
 
 export function adminAppToken(gw: Gateway): Promise<string> {
-  return token(gw, 'contoso.com', { grant_type: 'client_credentials', client_id: ADMIN_APP, client_secret: ADMIN_APP_SECRET, scope: 'https://outlook.office365.com/.default' });
+  return clientCredentialsToken(gw, 'contoso.com', { clientId: ADMIN_APP, secret: ADMIN_APP_SECRET });
 }
 
 /** The Exchange diagnostic headers every answer of an Exchange path carries (reference §5.1). */

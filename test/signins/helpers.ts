@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import graphSdk from '@microsoft/microsoft-graph-client';
 import type { Client as GraphClient, Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Gateway } from '../../index.js';
-import { token } from '../helpers/https.js';
+import { clientCredentialsToken, ropcToken } from '../helpers/https.js';
 
 const { AuthenticationHandler, Client } = graphSdk;
 
@@ -69,12 +69,12 @@ export const AUDIT_SCOPE = 'https://graph.microsoft.com/AuditLog.Read.All';
 
 /** A delegated Graph token for a user of the seed (password flow through the tenant's Graph app). */
 export function userGraphToken(gw: Gateway, upn: string, scope = AUDIT_SCOPE, clientId = upn.endsWith('@fabrikam.com') ? FABRIKAM_GRAPH_APP : GRAPH_APP): Promise<string> {
-  return token(gw, upn.split('@')[1], { grant_type: 'password', client_id: clientId, client_secret: GRAPH_APP_SECRET, username: upn, password: PASSWORD, scope });
+  return ropcToken(gw, upn.split('@')[1], clientId, { upn, password: PASSWORD }, scope, GRAPH_APP_SECRET);
 }
 
 /** An app-only Graph token (client credentials, .default: the app's Graph roles). */
 export function appGraphToken(gw: Gateway, tenant = 'contoso.com', clientId = GRAPH_APP): Promise<string> {
-  return token(gw, tenant, { grant_type: 'client_credentials', client_id: clientId, client_secret: GRAPH_APP_SECRET, scope: 'https://graph.microsoft.com/.default' });
+  return clientCredentialsToken(gw, tenant, { clientId, secret: GRAPH_APP_SECRET }, 'https://graph.microsoft.com/.default');
 }
 
 export function tenantId(gw: Gateway, name: string): string {

@@ -76,7 +76,7 @@ export function headerFields(raw: Buffer, start: number, end: number): HeaderFie
 }
 
 /** Drops trailing spaces and tabs; a loop, since /[ \t]+$/ backtracks quadratically on long blank runs. */
-export function trimBlanks(s: string): string {
+function trimBlanks(s: string): string {
   let end = s.length;
   while (end > 0 && (s.charCodeAt(end - 1) === SP || s.charCodeAt(end - 1) === TAB)) end--;
   return end === s.length ? s : s.slice(0, end);

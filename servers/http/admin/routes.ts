@@ -23,7 +23,11 @@ import type { CmdletInput } from '../../../core/cmdlets/parse.js';
 import { hasRole } from '../../../core/tenants/model.js';
 import { decisionOf, signIn } from '../auth/gate.js';
 import type { HttpContext } from '../context.js';
+import { baseUrl } from '../urls.js';
 import { cmdletFailure, ODATA_JSON, requestFailure, success, type AdminReply } from './replies.js';
+
+/** The media types the API reads a CmdletInput from. */
+const JSON_TYPES = ['application/json', 'application/*+json', 'text/json'];
 
 function send(res: Response, reply: AdminReply): void {
   // Written as is: express's send() would re-format the OData media type's parameters.
@@ -56,10 +60,10 @@ export function adminApiRoutes(ctx: HttpContext): Router {
     // An app-only token whose app has no Exchange service principal signed in but holds no role.
     passThrough: ['no-mailbox-permission'],
   });
-  const json = express.json({ limit: ctx.limits.httpMaxSmallBodyBytes, type: ['application/json', 'application/*+json', 'text/json'] });
+  const json = express.json({ limit: ctx.limits.httpMaxSmallBodyBytes, type: JSON_TYPES });
 
   router.post('/adminapi/beta/:tenant/InvokeCommand', gate, json, async (req: Request, res: Response) => {
-    if (!req.is(['application/json', 'application/*+json', 'text/json'])) return send(res, requestFailure('content-type'));
+    if (!req.is(JSON_TYPES)) return send(res, requestFailure('content-type'));
     const input = cmdletInput(req.body);
     if (!input) return send(res, requestFailure('body'));
     const decision = decisionOf(res);
@@ -74,7 +78,7 @@ export function adminApiRoutes(ctx: HttpContext): Router {
     try {
       if (!allowed) throw errors.notAllowed(spec?.name ?? input.CmdletName);
       const objects = await runCmdlet(ctx, tenant, input, 'rest');
-      const contextUrl = `https://${req.get('host') ?? 'outlook.office365.com'}/adminapi/beta/${encodeURIComponent(String(req.params.tenant))}/$metadata#Collection(Exchange.GenericHashTable)`;
+      const contextUrl = `${baseUrl(req)}/adminapi/beta/${encodeURIComponent(String(req.params.tenant))}/$metadata#Collection(Exchange.GenericHashTable)`;
       ctx.log.info({ proto: 'adminapi', tenant: tenant.name, cmdlet: spec?.name, outcome: 'ok' }, 'cmdlet');
       send(res, success(contextUrl, objects));
     } catch (error) {

@@ -45,13 +45,11 @@ function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-function setCookie(res: Response, name: string, value: string, maxAgeMs: number, path = '/admin'): void {
-  res.append('Set-Cookie', `${name}=${value}; Path=${path}; Max-Age=${Math.floor(maxAgeMs / 1000)}; HttpOnly; Secure; SameSite=Lax`);
+function setCookie(res: Response, name: string, value: string, maxAgeMs: number): void {
+  res.append('Set-Cookie', `${name}=${value}; Path=/admin; Max-Age=${Math.floor(maxAgeMs / 1000)}; HttpOnly; Secure; SameSite=Lax`);
 }
 
-function clearCookie(res: Response, name: string): void {
-  res.append('Set-Cookie', `${name}=; Path=/admin; Max-Age=0; HttpOnly; Secure; SameSite=Lax`);
-}
+const clearCookie = (res: Response, name: string) => setCookie(res, name, '', 0);
 
 /** Pages are never cached or framed, and run only the admin center's own scripts. */
 function pageHeaders(res: Response): Response {
@@ -116,13 +114,13 @@ export function adminCenterRoutes(ctx: HttpContext): Router {
 
   const forbidden = async (res: Response, s: Signed) => {
     // A delegated admin (or anyone else) is told why by the diagnostic itself, in its own words.
-    const programme = ctx.control.deps.programme;
+    const programme = ctx.programme;
     const tests = programme ? await programme.diagnostic.runTests({ tenant: s.tenant, user: s.user }) : null;
     const text = tests && !tests.ok ? tests.message : null;
     pageHeaders(res)
       .status(403)
       .type('html')
-      .send(layout({ title: ADMIN_TEXTS.forbiddenTitle, page: 'forbidden', now: ctx.clock.now(), viewer: { ...viewer(s) }, body: forbiddenBody(text) }));
+      .send(layout({ title: ADMIN_TEXTS.forbiddenTitle, page: 'forbidden', now: ctx.clock.now(), viewer: viewer(s), body: forbiddenBody(text) }));
   };
 
   router.get('/', (req, res) => {
@@ -173,14 +171,15 @@ export function adminCenterRoutes(ctx: HttpContext): Router {
 
   router.get('/:page', async (req, res, next) => {
     try {
-      const spec = PAGES[String(req.params.page)];
-      if (!spec || !Object.hasOwn(PAGES, String(req.params.page))) return next();
+      const name = String(req.params.page);
+      if (!Object.hasOwn(PAGES, name)) return next();
+      const spec = PAGES[name];
       const s = signedIn(req, res);
       if (!s) return startSignIn(req, res, safeReturnTo(req.path));
       if (!hasRole(s.user, ctx.clock.now(), 'GlobalAdministrator')) return await forbidden(res, s);
       pageHeaders(res)
         .type('html')
-        .send(layout({ title: spec.title, page: String(req.params.page), now: ctx.clock.now(), viewer: viewer(s), body: spec.body(), chart: spec.chart }));
+        .send(layout({ title: spec.title, page: name, now: ctx.clock.now(), viewer: viewer(s), body: spec.body(), chart: spec.chart }));
     } catch (error) {
       next(error);
     }
@@ -210,7 +209,7 @@ export function adminCenterRoutes(ctx: HttpContext): Router {
   data.use('/api', programmeRoutes(ctx));
   data.use('/graph', graphRoutes(ctx));
   data.use('/export', signInExportRoutes(ctx));
-  data.use((_req, res) => res.status(404).json({ error: { code: 'notFound', message: 'No such admin center data.' } }));
+  data.use((_req, res) => res.status(404).json({ error: { code: 'notFound', message: ADMIN_TEXTS.noSuchData } }));
   router.use('/data', data);
 
   return router;

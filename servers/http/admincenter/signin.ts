@@ -9,6 +9,7 @@ import type { RequestContext } from '../../../core/identity/platform.js';
 import type { HttpContext } from '../context.js';
 import { baseUrl } from '../urls.js';
 import type { AdminSession, PendingSignIn } from './sessions.js';
+import { ADMIN_TEXTS } from './texts.js';
 
 /** Graph only: one resource per token request (§8.1), and every permission the pages' APIs need. */
 export const ADMIN_CENTER_SCOPE = ['openid', 'profile', 'offline_access', ...ADMIN_CENTER_PERMISSIONS.map((p) => `https://graph.microsoft.com/${p}`)].join(' ');
@@ -62,11 +63,11 @@ export async function redeemCode(ctx: HttpContext, req: Request, pending: Pendin
   }
   const body = result.body;
   const now = ctx.clock.now();
-  if (!body.id_token) return { ok: false, error: 'no id token' };
+  if (!body.id_token) return { ok: false, error: ADMIN_TEXTS.noIdToken };
   const id = await ctx.tokens.verify(body.id_token, now);
   const claims = id.ok ? (id.claims as unknown as Record<string, unknown>) : null;
   if (!claims || claims.aud !== ADMIN_CENTER_APP_ID || claims.nonce !== pending.nonce || typeof claims.tid !== 'string' || typeof claims.oid !== 'string') {
-    return { ok: false, error: 'the id token did not match this sign-in' };
+    return { ok: false, error: ADMIN_TEXTS.idTokenMismatch };
   }
   return {
     ok: true,

@@ -15,6 +15,7 @@ export const ADMIN_TEXTS = Object.freeze({
   signInError: 'The identity platform refused the sign-in.',
   sessionExpired: 'Your session has expired. Sign in again.',
   csrf: 'The request did not come from an admin center page.',
+  noIdToken: 'no id token',
+  idTokenMismatch: 'the id token did not match this sign-in',
+  noSuchData: 'No such admin center data.',
 });
-
-export type AdminTextKey = keyof typeof ADMIN_TEXTS;

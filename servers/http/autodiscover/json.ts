@@ -3,7 +3,7 @@
 // Online redirects addresses it does not host, to the query-string form of the endpoint.
 import type { Request, Response } from 'express';
 import type { HttpContext } from '../context.js';
-import { baseUrl } from '../urls.js';
+import { baseUrl, queryParam as param } from '../urls.js';
 import { mailboxFor } from './mailbox.js';
 import {
   dotnetJson,
@@ -14,17 +14,6 @@ import {
   V2_PROTOCOLS,
   type V2Error,
 } from './replies.js';
-
-/** Query parameters as ASP.NET reads them: names in any case, the first value of a repeated one. */
-function param(req: Request, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key.toLowerCase() !== lower) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first : undefined;
-  }
-  return undefined;
-}
 
 function sendJson(res: Response, status: number, body: unknown): void {
   res.status(status).setHeader('Content-Type', JSON_CONTENT_TYPE);

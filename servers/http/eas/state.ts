@@ -6,9 +6,6 @@
 // Status 9 and Sync Status 3 → start again from SyncKey 0. Restart resilience is not a goal.
 import { randomUUID } from 'node:crypto';
 
-/** Devices remembered at most, across all mailboxes (choice; a limit for core/config.ts Limits, asked of the lead). */
-export const EAS_MAX_DEVICE_STATES = 10_000;
-
 export interface BodyPreference {
   type: number;
   truncationSize?: number;
@@ -61,11 +58,8 @@ export function newCollection(options: SyncOptions): CollectionState {
 export class DeviceStates {
   readonly #states = new Map<string, DeviceState>();
 
-  constructor(readonly max = EAS_MAX_DEVICE_STATES) {}
-
-  get size(): number {
-    return this.#states.size;
-  }
+  /** `max`: Limits.easMaxDeviceStates (core/config.ts). */
+  constructor(readonly max: number) {}
 
   of(mailboxId: string, deviceId: string): DeviceState {
     const key = `${mailboxId}\u0000${deviceId.toLowerCase()}`;

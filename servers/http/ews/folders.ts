@@ -6,7 +6,7 @@ import { folderChangeKey, folderId, parseId } from './ids.js';
 import { EWS_ERRORS, type EwsError } from './replies.js';
 import type { EwsSession, MailboxView } from './session.js';
 import type { Shape } from './shape.js';
-import { schemaFault } from './soap.js';
+import { notInEnumeration, schemaFault } from './soap.js';
 import { child, childText, el, NS, type Out, type XmlElement } from './xml.js';
 
 /** Distinguished ids the store holds, by the store's folder name. */
@@ -52,7 +52,7 @@ export async function resolveFolder(session: EwsSession, ref: XmlElement): Promi
   if (ref.ns === NS.types && ref.name === 'DistinguishedFolderId') {
     const id = ref.attrs.Id ?? '';
     if (id !== 'root' && id !== 'msgfolderroot' && !(id in DISTINGUISHED_FOLDERS) && !OTHER_DISTINGUISHED.has(id)) {
-      throw schemaFault(`The 'Id' attribute is invalid - The value '${id}' is invalid according to its datatype '${NS.types}:DistinguishedFolderIdNameType' - The Enumeration constraint failed.`);
+      throw notInEnumeration('attribute', 'Id', id, 'DistinguishedFolderIdNameType');
     }
     const address = childText(child(ref, NS.types, 'Mailbox'), NS.types, 'EmailAddress')?.trim();
     const view = address ? session.open(address) : session.own;
@@ -94,9 +94,8 @@ export async function childrenOf(place: Place, deep: boolean): Promise<Place[]> 
 }
 
 export function placeId(place: Place): { Id: string; ChangeKey: string } {
-  const mailboxId = place.view.user.id;
-  if (place.kind !== 'folder') return { Id: folderId({ kind: place.kind, mailboxId, folderId: '' }), ChangeKey: 'AQAAAA==' };
-  return { Id: folderId({ kind: 'folder', mailboxId, folderId: place.folder.id }), ChangeKey: 'AQAAAA==' };
+  const ref = { kind: place.kind, mailboxId: place.view.user.id, folderId: place.kind === 'folder' ? place.folder.id : '' };
+  return { Id: folderId(ref), ChangeKey: 'AQAAAA==' };
 }
 
 function parentOf(place: Place): Place | null {

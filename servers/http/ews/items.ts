@@ -131,9 +131,10 @@ export function renderMessage(session: EwsSession, located: Located, content: Co
   return el('t:Message', null, out);
 }
 
+const CHEAP_FIELDS = new Set(['item:ItemId', 'item:ParentFolderId', 'item:ItemClass', 'item:DateTimeReceived', 'item:Size', 'item:DateTimeCreated', 'message:IsRead', 'item:IsDraft', 'item:LastModifiedTime']);
+
 /** Does rendering this shape need the message's bytes (anything beyond ids, sizes, dates and flags)? */
 export function needsContent(shape: Shape, where: Where): boolean {
   if (shape.base !== 'IdOnly' || (shape.includeMime && where === 'get')) return true;
-  const cheap = new Set(['item:ItemId', 'item:ParentFolderId', 'item:ItemClass', 'item:DateTimeReceived', 'item:Size', 'item:DateTimeCreated', 'message:IsRead', 'item:IsDraft', 'item:LastModifiedTime']);
-  return [...shape.additional].some((f) => !cheap.has(f));
+  return [...shape.additional].some((f) => !CHEAP_FIELDS.has(f));
 }

@@ -51,8 +51,6 @@ export const EWS_ERRORS = {
   nameResolutionMultipleResults: e('ErrorNameResolutionMultipleResults', 'Multiple results were found.'),
 } as const satisfies Record<string, EwsError>;
 
-export type EwsErrorKey = keyof typeof EWS_ERRORS;
-
 /**
  * Answers outside SOAP. (choice) A body over the limit gets 413, as IIS/WCF answer a request
  * past maxReceivedMessageSize; a content type other than SOAP's gets WCF's 415 with its text.

@@ -1,7 +1,7 @@
 // ItemShape and FolderShape: which properties a response carries (BaseShape plus
 // AdditionalProperties), and the request's paging views. Values outside the schema's
 // enumerations are schema errors, as the real service validates requests against its XSD.
-import { schemaFault } from './soap.js';
+import { missingChild, notInEnumeration, schemaFault } from './soap.js';
 import { child, childText, NS, type XmlElement } from './xml.js';
 
 export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
@@ -20,11 +20,11 @@ const BODY_TYPES = new Set<BodyType>(['Best', 'HTML', 'Text']);
 
 export function parseShape(op: XmlElement, name: 'ItemShape' | 'FolderShape'): Shape {
   const shapeEl = child(op, NS.messages, name);
-  if (!shapeEl) throw schemaFault(`The element '${op.name}' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: '${name}' in namespace '${NS.messages}'.`);
+  if (!shapeEl) throw missingChild(op.name, name);
   const base = childText(shapeEl, NS.types, 'BaseShape')?.trim() as BaseShape | undefined;
-  if (!base || !BASE_SHAPES.has(base)) throw schemaFault(`The 'BaseShape' element is invalid - The value '${base ?? ''}' is invalid according to its datatype '${NS.types}:DefaultShapeNamesType' - The Enumeration constraint failed.`);
+  if (!base || !BASE_SHAPES.has(base)) throw notInEnumeration('element', 'BaseShape', base ?? '', 'DefaultShapeNamesType');
   const bodyType = (childText(shapeEl, NS.types, 'BodyType')?.trim() || 'Best') as BodyType;
-  if (!BODY_TYPES.has(bodyType)) throw schemaFault(`The 'BodyType' element is invalid - The value '${bodyType}' is invalid according to its datatype '${NS.types}:BodyTypeResponseType' - The Enumeration constraint failed.`);
+  if (!BODY_TYPES.has(bodyType)) throw notInEnumeration('element', 'BodyType', bodyType, 'BodyTypeResponseType');
   const additional = new Set<string>();
   for (const path of child(shapeEl, NS.types, 'AdditionalProperties')?.children ?? []) {
     if (path.name === 'FieldURI' && path.attrs.FieldURI) additional.add(path.attrs.FieldURI);
@@ -46,7 +46,7 @@ export function parseIndexedView(op: XmlElement, name: 'IndexedPageItemView' | '
   const offset = integer(view.attrs.Offset, 'Offset');
   const max = view.attrs.MaxEntriesReturned === undefined ? cap : integer(view.attrs.MaxEntriesReturned, 'MaxEntriesReturned');
   const basePoint = view.attrs.BasePoint ?? 'Beginning';
-  if (basePoint !== 'Beginning' && basePoint !== 'End') throw schemaFault(`The 'BasePoint' attribute is invalid - The value '${basePoint}' is invalid according to its datatype '${NS.types}:IndexBasePointType' - The Enumeration constraint failed.`);
+  if (basePoint !== 'Beginning' && basePoint !== 'End') throw notInEnumeration('attribute', 'BasePoint', basePoint, 'IndexBasePointType');
   if (max < 1) throw schemaFault(`The 'MaxEntriesReturned' attribute is invalid - The value '${max}' is invalid according to its datatype 'http://www.w3.org/2001/XMLSchema:int' - The MinInclusive constraint failed.`);
   return { max: Math.min(max, cap), offset, fromEnd: basePoint === 'End' };
 }

@@ -42,6 +42,16 @@ export function schemaFault(violation: string, line = 1, column = 1): EwsFault {
   return new EwsFault(base, `The request failed schema validation: ${violation}`, [], { line, column, violation });
 }
 
+/** An element of the messages namespace without a required child (the schema's "incomplete content"). */
+export function missingChild(parent: string, expected: string): EwsFault {
+  return schemaFault(`The element '${parent}' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: '${expected}' in namespace '${NS.messages}'.`);
+}
+
+/** A value outside its schema enumeration (a type of the types namespace). */
+export function notInEnumeration(kind: 'attribute' | 'element', name: string, value: string, type: string): EwsFault {
+  return schemaFault(`The '${name}' ${kind} is invalid - The value '${value}' is invalid according to its datatype '${NS.types}:${type}' - The Enumeration constraint failed.`);
+}
+
 export function parseSoapRequest(body: string): SoapRequest {
   let root: XmlElement;
   try {

@@ -114,10 +114,9 @@ function page(ctx: HttpContext, req: Request, res: Response, rows: Row[], entity
 
 export function serviceAnnouncementRoutes(ctx: HttpContext): Router {
   const router = Router({ caseSensitive: false });
-  const programme = ctx.control.deps.programme;
+  const programme = ctx.programme;
   const messagesAuth = graphAuth(ctx, { permissions: ['ServiceMessage.Read.All'], roles: READER_ROLES });
   const issuesAuth = graphAuth(ctx, { permissions: ['ServiceHealth.Read.All'], roles: READER_ROLES });
-  if (!programme) return router;
   const notices = programme.notices;
 
   router.get('/admin/serviceAnnouncement/messages', messagesAuth, async (req, res) => {

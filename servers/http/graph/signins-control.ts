@@ -12,7 +12,7 @@ import { SIGNINS_CONTEXT } from './signins-replies.js';
 
 export function signInControlRoutes(ctx: HttpContext): Router {
   const router = Router();
-  const sql = ctx.control.deps.sql;
+  const sql = ctx.sql;
   /** The tenant asked for, '' for every tenant, or null when it does not exist (answered 404). */
   const tenantOf = (query: unknown): string | null => {
     if (query === undefined || query === '') return '';

@@ -90,7 +90,7 @@ export function readExportRequest(req: Request): { format: ExportFormat; filter:
 /** The download for a Graph-token caller, of its own tenant (for the admin center to mount). */
 export function signInExportRoutes(ctx: HttpContext): Router {
   const router = Router();
-  const sql = ctx.control.deps.sql;
+  const sql = ctx.sql;
   router.get('/', graphAuth(ctx, { permissions: ['AuditLog.Read.All'], roles: SIGNIN_READER_ROLES }), async (req, res, next) => {
     try {
       let parsed;

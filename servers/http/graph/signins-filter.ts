@@ -6,7 +6,6 @@
 import { FILTERABLE, type Comparison, type DateSpan, type SignInFilter } from '../../../core/signins/query.js';
 import { FILTER_ERRORS } from './signins-replies.js';
 
-
 /** A $filter longer or deeper than these is refused before any SQL (ask: Limits in core/config.ts). */
 export const FILTER_MAX_CHARS = 4096;
 export const FILTER_MAX_CLAUSES = 64;
@@ -153,9 +152,9 @@ class Parser {
   }
 
   #property(name: string) {
-    const property = FILTERABLE[name] ?? FILTERABLE[Object.keys(FILTERABLE).find((k) => k.toLowerCase() === name.toLowerCase()) ?? ''];
-    if (!property) throw new FilterError(FILTER_ERRORS.property(name.split('/').pop()!));
-    return { property, path: Object.keys(FILTERABLE).find((k) => FILTERABLE[k] === property)! };
+    const path = Object.hasOwn(FILTERABLE, name) ? name : Object.keys(FILTERABLE).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (!path) throw new FilterError(FILTER_ERRORS.property(name.split('/').pop()!));
+    return { property: FILTERABLE[path], path };
   }
 
   #function(name: string): SignInFilter {

@@ -103,7 +103,7 @@ export function absoluteUrl(req: Request, path: string): string {
 
 export function signInRoutes(ctx: HttpContext): Router {
   const router = Router({ caseSensitive: false });
-  const sql = ctx.control.deps.sql;
+  const sql = ctx.sql;
   const auth = graphAuth(ctx, { permissions: ['AuditLog.Read.All'], roles: SIGNIN_READER_ROLES });
   router.get('/auditLogs/signIns', auth, async (req, res, next) => {
     try {

@@ -13,7 +13,6 @@ import { baseUrl } from '../urls.js';
 /** Form bodies of the identity endpoints stay small; a token request is well under 16 KiB. */
 const FORM_LIMIT = '64kb';
 
-
 function requestContext(req: Request): RequestContext {
   return {
     ip: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '',

@@ -151,7 +151,7 @@ export function notSupported(): Buffer {
 }
 
 /** A GUID in its wire order (the first three fields little-endian, as Windows stores a GUID). */
-export function guidBytes(guid: string): Buffer {
+function guidBytes(guid: string): Buffer {
   const hex = guid.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new RangeError(`not a GUID: ${guid}`);
   const b = Buffer.from(hex, 'hex');

@@ -10,7 +10,7 @@ import { IIS_404_PAGE, IIS_405_PAGE, OAB_CONTENT_TYPE, OAL } from './replies.js'
 
 const builder = new XMLBuilder({ ignoreAttributes: false, suppressBooleanAttributes: false, format: true, indentBy: '  ', suppressEmptyNode: false });
 
-export function oabManifest(tenant: Tenant): string {
+function oabManifest(tenant: Tenant): string {
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
     OAB: { OAL: { '@_id': tenant.id, '@_dn': OAL.dn, '@_name': OAL.name, '#text': '' } },

@@ -8,19 +8,11 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { hasRole } from '../../../core/tenants/model.js';
 import { decisionOf, parseAuthorization, signIn } from '../auth/gate.js';
 import type { HttpContext } from '../context.js';
-import { baseUrl } from '../urls.js';
+import { baseUrl, queryParam as param } from '../urls.js';
 import { ACTIONS, FAULT_STATUS, FAULTS, SOAP_CONTENT_TYPE, type WsmanFault } from './replies.js';
 import { createResponse, faultEnvelope, parseWsman } from './wsman.js';
 
 const PATH = '/PowerShell-LiveID';
-
-/** Query parameters in any case, as IIS reads them. */
-function param(req: Request, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const entry = Object.entries(req.query).find(([k]) => k.toLowerCase() === lower);
-  const value = entry ? (Array.isArray(entry[1]) ? entry[1][0] : entry[1]) : undefined;
-  return typeof value === 'string' ? value : undefined;
-}
 
 /**
  * BasicAuthToOAuthConversion: `Basic base64(upn:Bearer <token>)` becomes `Bearer <token>` with
@@ -28,7 +20,7 @@ function param(req: Request, name: string): string | undefined {
  * A password that is not a token then fails as an unreadable token (2000001), as the service
  * reads it as one (UNCONFIRMED: the reference has no capture of that case).
  */
-export function basicToOAuth(req: Request, _res: Response, next: NextFunction): void {
+function basicToOAuth(req: Request, _res: Response, next: NextFunction): void {
   if (!/^true$/i.test(param(req, 'BasicAuthToOAuthConversion') ?? '')) return next();
   const credentials = parseAuthorization(req.get('authorization'));
   if (credentials?.kind !== 'basic') return next();

@@ -15,11 +15,9 @@ const builder = new XMLBuilder({ ignoreAttributes: false, suppressBooleanAttribu
 
 /** The request's addressing headers, or null for anything that is not a SOAP envelope. */
 export function parseWsman(body: Buffer | undefined): WsmanRequest | null {
-  if (!body?.length) return null;
-  const doc = parseUntrustedXml(body);
-  if (doc === null) return null;
-  const header = child(child(doc, 'Envelope'), 'Header');
-  if (header === undefined || child(child(doc, 'Envelope'), 'Body') === undefined) return null;
+  const soap = child(parseUntrustedXml(body), 'Envelope');
+  const header = child(soap, 'Header');
+  if (header === undefined || child(soap, 'Body') === undefined) return null;
   const action = text_(child(header, 'Action'));
   if (!action) return null;
   return { action, messageId: text_(child(header, 'MessageID')), resourceUri: text_(child(header, 'ResourceURI')) ?? EXCHANGE_RESOURCE_URI };

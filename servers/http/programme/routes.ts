@@ -32,8 +32,7 @@ export function programmeRoutes(ctx: HttpContext): Router {
   // The admin center's sign-in log download (CSV or JSON, at most 100,000 rows a file): its own
   // Graph check (AuditLog.Read.All and a reports role), before the programme API's.
   router.use('/signins/export', signInExportRoutes(ctx));
-  const programme = ctx.control.deps.programme;
-  if (!programme) return router;
+  const programme = ctx.programme;
   router.use(graphAuth(ctx, { permissions: PROGRAMME_API_PERMISSIONS }));
   router.use(express.json({ limit: ctx.limits.httpMaxSmallBodyBytes }));
 

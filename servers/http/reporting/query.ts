@@ -94,7 +94,7 @@ function typedLiteral(kind: string, value: string, at: number, fail: (at: number
 }
 
 /** Parses a $filter against a report's properties. */
-export function parseFilter(text: string, report: Report): Expr {
+function parseFilter(text: string, report: Report): Expr {
   const tokens = tokenize(text);
   let pos = 0;
   const type = `TenantReporting.${report.name}`;

@@ -49,7 +49,7 @@ function parseItem(text: string): Item {
   };
 }
 
-export function parseFetchItems(token: Token | undefined): Item[] {
+function parseFetchItems(token: Token | undefined): Item[] {
   if (!token) throw new ArgumentError('FETCH items missing');
   const words = token.kind === 'list' ? token.items.map((t) => atomArg(t)) : [atomArg(token)];
   const expanded = words.length === 1 && MACROS[words[0].toUpperCase()] ? MACROS[words[0].toUpperCase()] : words;

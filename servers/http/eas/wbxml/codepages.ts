@@ -332,8 +332,6 @@ export const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>>
   Provision: { DeviceEncryptionEnabled: 'RequireStorageCardEncryption' },
 };
 
-export type Namespace = (typeof CODE_PAGES)[number]['namespace'];
-
 interface PageIndex {
   page: number;
   namespace: string;

@@ -9,7 +9,7 @@ import { folderRefs, resolveFolder, type Place } from '../folders.js';
 import { itemIdOf } from '../items.js';
 import { EWS_ERRORS, type EwsError } from '../replies.js';
 import type { EwsSession } from '../session.js';
-import { schemaFault } from '../soap.js';
+import { missingChild, notInEnumeration, schemaFault } from '../soap.js';
 import { child, el, NS, type Out, type XmlElement } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -21,10 +21,10 @@ export const createItem: Operation = {
   async run(op, session) {
     const disposition = op.attrs.MessageDisposition;
     if (disposition !== undefined && !DISPOSITIONS.has(disposition)) {
-      throw schemaFault(`The 'MessageDisposition' attribute is invalid - The value '${disposition}' is invalid according to its datatype '${NS.types}:MessageDispositionType' - The Enumeration constraint failed.`);
+      throw notInEnumeration('attribute', 'MessageDisposition', disposition, 'MessageDispositionType');
     }
     const items = child(op, NS.messages, 'Items')?.children ?? [];
-    if (!items.length) throw schemaFault(`The element 'CreateItem' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'Items' in namespace '${NS.messages}'.`);
+    if (!items.length) throw missingChild('CreateItem', 'Items');
     const savedRef = folderRefs(child(op, NS.messages, 'SavedItemFolderId'))[0];
     const messages: Out[] = [];
     for (const item of items) {

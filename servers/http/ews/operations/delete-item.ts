@@ -4,7 +4,7 @@
 import { locateItem } from '../items.js';
 import { EWS_ERRORS, type EwsError } from '../replies.js';
 import type { EwsSession } from '../session.js';
-import { schemaFault } from '../soap.js';
+import { missingChild, notInEnumeration } from '../soap.js';
 import { child, NS, type Out, type XmlElement } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -16,10 +16,10 @@ export const deleteItem: Operation = {
   async run(op, session) {
     const type = op.attrs.DeleteType;
     if (!type || !DELETE_TYPES.has(type)) {
-      throw schemaFault(`The 'DeleteType' attribute is invalid - The value '${type ?? ''}' is invalid according to its datatype '${NS.types}:DisposalType' - The Enumeration constraint failed.`);
+      throw notInEnumeration('attribute', 'DeleteType', type ?? '', 'DisposalType');
     }
     const ids = child(op, NS.messages, 'ItemIds')?.children ?? [];
-    if (!ids.length) throw schemaFault(`The element 'DeleteItem' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ItemIds' in namespace '${NS.messages}'.`);
+    if (!ids.length) throw missingChild('DeleteItem', 'ItemIds');
     const messages: Out[] = [];
     for (const idEl of ids) {
       const error = await deleteOne(session, idEl, type);

@@ -1,7 +1,7 @@
 // FindFolder: the subfolders of each parent, Shallow or Deep, paged by IndexedPageFolderView.
 import { childrenOf, folderRefs, renderFolder, resolveFolder } from '../folders.js';
 import { page, parseIndexedView, parseShape } from '../shape.js';
-import { schemaFault } from '../soap.js';
+import { missingChild, notInEnumeration } from '../soap.js';
 import { child, el, NS } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -11,12 +11,12 @@ export const findFolder: Operation = {
   async run(op, session) {
     const traversal = op.attrs.Traversal ?? '';
     if (traversal !== 'Shallow' && traversal !== 'Deep' && traversal !== 'SoftDeleted') {
-      throw schemaFault(`The 'Traversal' attribute is invalid - The value '${traversal}' is invalid according to its datatype '${NS.types}:FolderQueryTraversalType' - The Enumeration constraint failed.`);
+      throw notInEnumeration('attribute', 'Traversal', traversal, 'FolderQueryTraversalType');
     }
     const shape = parseShape(op, 'FolderShape');
     const view = parseIndexedView(op, 'IndexedPageFolderView', session.ctx.limits.httpMaxPageItems);
     const refs = folderRefs(child(op, NS.messages, 'ParentFolderIds'));
-    if (!refs.length) throw schemaFault(`The element 'FindFolder' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ParentFolderIds' in namespace '${NS.messages}'.`);
+    if (!refs.length) throw missingChild('FindFolder', 'ParentFolderIds');
     const messages = [];
     for (const ref of refs) {
       const place = await resolveFolder(session, ref);

@@ -7,7 +7,7 @@ import { EWS_ERRORS } from '../replies.js';
 import { compileRestriction, UnsupportedRestriction, type Candidate, type Restriction } from '../restriction.js';
 import type { EwsSession } from '../session.js';
 import { page, parseIndexedView, parseShape } from '../shape.js';
-import { schemaFault } from '../soap.js';
+import { missingChild, notInEnumeration } from '../soap.js';
 import { child, childrenNamed, el, NS, type XmlElement } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -28,7 +28,7 @@ function parseSort(op: XmlElement): Sort {
   const field = child(order, NS.types, 'FieldURI')?.attrs.FieldURI ?? '';
   const known = SORT_KEYS[field] ?? SORT_KEYS['item:DateTimeReceived'];
   const direction = order.attrs.Order ?? 'Ascending';
-  if (direction !== 'Ascending' && direction !== 'Descending') throw schemaFault(`The 'Order' attribute is invalid - The value '${direction}' is invalid according to its datatype '${NS.types}:SortDirectionType' - The Enumeration constraint failed.`);
+  if (direction !== 'Ascending' && direction !== 'Descending') throw notInEnumeration('attribute', 'Order', direction, 'SortDirectionType');
   return { key: known.key, descending: direction === 'Descending', content: known.content };
 }
 
@@ -37,13 +37,13 @@ export const findItem: Operation = {
   async run(op, session) {
     const traversal = op.attrs.Traversal ?? '';
     if (traversal !== 'Shallow' && traversal !== 'SoftDeleted' && traversal !== 'Associated') {
-      throw schemaFault(`The 'Traversal' attribute is invalid - The value '${traversal}' is invalid according to its datatype '${NS.types}:ItemQueryTraversalType' - The Enumeration constraint failed.`);
+      throw notInEnumeration('attribute', 'Traversal', traversal, 'ItemQueryTraversalType');
     }
     const shape = parseShape(op, 'ItemShape');
     const view = parseIndexedView(op, 'IndexedPageItemView', session.ctx.limits.httpMaxPageItems);
     const sort = parseSort(op);
     const refs = folderRefs(child(op, NS.messages, 'ParentFolderIds'));
-    if (!refs.length) throw schemaFault(`The element 'FindItem' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ParentFolderIds' in namespace '${NS.messages}'.`);
+    if (!refs.length) throw missingChild('FindItem', 'ParentFolderIds');
     let restriction: Restriction | null = null;
     let unsupported = !!child(op, NS.messages, 'QueryString');
     try {

@@ -1,7 +1,7 @@
 // GetFolder: one response message per folder id, in request order.
 import { folderRefs, renderFolder, resolveFolder } from '../folders.js';
 import { parseShape } from '../shape.js';
-import { schemaFault } from '../soap.js';
+import { missingChild } from '../soap.js';
 import { child, el, NS } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -11,7 +11,7 @@ export const getFolder: Operation = {
   async run(op, session) {
     const shape = parseShape(op, 'FolderShape');
     const refs = folderRefs(child(op, NS.messages, 'FolderIds'));
-    if (!refs.length) throw schemaFault(`The element 'GetFolder' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'FolderIds' in namespace '${NS.messages}'.`);
+    if (!refs.length) throw missingChild('GetFolder', 'FolderIds');
     const messages = [];
     for (const ref of refs) {
       const place = await resolveFolder(session, ref);

@@ -2,7 +2,7 @@
 // IncludeMimeContent or item:MimeContent asks for it). Reading an item does not mark it read.
 import { locateItem, needsContent, renderMessage } from '../items.js';
 import { parseShape } from '../shape.js';
-import { schemaFault } from '../soap.js';
+import { missingChild } from '../soap.js';
 import { child, el, NS } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -12,7 +12,7 @@ export const getItem: Operation = {
   async run(op, session) {
     const shape = parseShape(op, 'ItemShape');
     const ids = child(op, NS.messages, 'ItemIds')?.children ?? [];
-    if (!ids.length) throw schemaFault(`The element 'GetItem' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ItemIds' in namespace '${NS.messages}'.`);
+    if (!ids.length) throw missingChild('GetItem', 'ItemIds');
     const messages = [];
     for (const idEl of ids) {
       const located = await locateItem(session, idEl);

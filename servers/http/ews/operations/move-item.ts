@@ -3,7 +3,7 @@
 import { folderRefs, resolveFolder } from '../folders.js';
 import { itemIdOf, locateItem } from '../items.js';
 import { EWS_ERRORS, type EwsError } from '../replies.js';
-import { schemaFault } from '../soap.js';
+import { missingChild } from '../soap.js';
 import { child, el, NS, type Out } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -13,9 +13,9 @@ function transfer(name: 'MoveItem' | 'CopyItem'): Operation {
     name,
     async run(op, session) {
       const targetRef = folderRefs(child(op, NS.messages, 'ToFolderId'))[0];
-      if (!targetRef) throw schemaFault(`The element '${name}' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ToFolderId' in namespace '${NS.messages}'.`);
+      if (!targetRef) throw missingChild(name, 'ToFolderId');
       const ids = child(op, NS.messages, 'ItemIds')?.children ?? [];
-      if (!ids.length) throw schemaFault(`The element '${name}' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ItemIds' in namespace '${NS.messages}'.`);
+      if (!ids.length) throw missingChild(name, 'ItemIds');
       const target = await resolveFolder(session, targetRef);
       const messages: Out[] = [];
       for (const idEl of ids) {
@@ -26,12 +26,11 @@ function transfer(name: 'MoveItem' | 'CopyItem'): Operation {
         else if (isError(located)) result = located;
         else {
           const { pairs } = await session.ctx.mail.copy(located.folder.id, [located.meta.uid], target.folder.id);
-          if (!pairs.length) {
-            messages.push(failure(name, EWS_ERRORS.itemNotFound, [el('m:Items')]));
-            continue;
+          if (!pairs.length) result = EWS_ERRORS.itemNotFound;
+          else {
+            if (name === 'MoveItem') await session.ctx.mail.expunge(located.folder.id, { uids: [located.meta.uid], onlyDeleted: false });
+            result = el('t:Message', null, [el('t:ItemId', itemIdOf(target.view, target.folder, { uid: pairs[0][1], flags: located.meta.flags }))]);
           }
-          if (name === 'MoveItem') await session.ctx.mail.expunge(located.folder.id, { uids: [located.meta.uid], onlyDeleted: false });
-          result = el('t:Message', null, [el('t:ItemId', itemIdOf(target.view, target.folder, { uid: pairs[0][1], flags: located.meta.flags }))]);
         }
         messages.push(isError(result) ? failure(name, result, [el('m:Items')]) : success(name, [el('m:Items', null, [result])]));
       }

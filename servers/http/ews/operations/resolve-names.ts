@@ -5,7 +5,7 @@
 import type { User } from '../../../../core/tenants/model.js';
 import { EWS_ERRORS } from '../replies.js';
 import type { EwsSession } from '../session.js';
-import { schemaFault } from '../soap.js';
+import { missingChild } from '../soap.js';
 import { childText, el, NS, type Out } from '../xml.js';
 import { failure, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -47,7 +47,7 @@ export const resolveNames: Operation = {
   name: 'ResolveNames',
   async run(op, session) {
     const entry = childText(op, NS.messages, 'UnresolvedEntry');
-    if (entry === undefined) throw schemaFault(`The element 'ResolveNames' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'UnresolvedEntry' in namespace '${NS.messages}'.`);
+    if (entry === undefined) throw missingChild('ResolveNames', 'UnresolvedEntry');
     const full = op.attrs.ReturnFullContactData === 'true';
     const found = matches(session, entry);
     const set = (users: User[]) =>

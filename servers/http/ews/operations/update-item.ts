@@ -5,7 +5,7 @@ import { itemChangeKey } from '../ids.js';
 import { itemIdOf, locateItem } from '../items.js';
 import { EWS_ERRORS, type EwsError } from '../replies.js';
 import type { EwsSession } from '../session.js';
-import { schemaFault } from '../soap.js';
+import { missingChild, notInEnumeration, schemaFault } from '../soap.js';
 import { child, childrenNamed, childText, el, NS, type Out, type XmlElement } from '../xml.js';
 import { failure, isError, response, success } from './respond.js';
 import type { Operation } from './spec.js';
@@ -16,9 +16,9 @@ export const updateItem: Operation = {
   name: 'UpdateItem',
   async run(op, session) {
     const resolution = op.attrs.ConflictResolution ?? 'AutoResolve';
-    if (!RESOLUTIONS.has(resolution)) throw schemaFault(`The 'ConflictResolution' attribute is invalid - The value '${resolution}' is invalid according to its datatype '${NS.types}:ConflictResolutionType' - The Enumeration constraint failed.`);
+    if (!RESOLUTIONS.has(resolution)) throw notInEnumeration('attribute', 'ConflictResolution', resolution, 'ConflictResolutionType');
     const changes = childrenNamed(child(op, NS.messages, 'ItemChanges'), NS.types, 'ItemChange');
-    if (!changes.length) throw schemaFault(`The element 'UpdateItem' in namespace '${NS.messages}' has incomplete content. List of possible elements expected: 'ItemChanges' in namespace '${NS.messages}'.`);
+    if (!changes.length) throw missingChild('UpdateItem', 'ItemChanges');
     const messages: Out[] = [];
     for (const change of changes) {
       const result = await updateOne(session, change, resolution);
