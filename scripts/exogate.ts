@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed, cmdlet.
+// The `exogate` command (DESIGN.md "Interfaces"): start, token, clock, seed, cmdlet, signins, load.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,6 +9,8 @@ import { runStart } from './start.js';
 import { runToken } from './token.js';
 import { CmdletFailed, runCmdletCommand } from './cmdlet.js';
 import { runSignIns } from './signins.js';
+import { parseDuration, parseMix, parseRange, parseWhole, runLoadCommand, type LoadCommandOptions } from './load-command.js';
+import { LOAD_ACTIONS, LOAD_PROTOCOLS, LOAD_TRANSPORTS } from './load/engine.js';
 import { DEFAULT_DATA_DIR, httpsCall, readEndpoints } from './lib/client.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -153,6 +155,64 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .option('--out <file>', 'write to this file instead of stdout')
   .action(runSignIns);
+
+program
+  .command('load')
+  .description('drive sign-ins (and an optional action) against exogate or any IMAP/POP3/SMTP/EWS/ActiveSync server, and count every reply by its exact text')
+  .addOption(new Option('--protocol <protocol>', 'protocol to drive').choices([...LOAD_PROTOCOLS]).default('imap'))
+  .option('--host <addr>', 'server address (default: the running exogate\'s, else 127.0.0.1)')
+  .option('--port <n>', "server port (default: the running exogate's listener for --protocol and --transport, else exogate's default port)", port)
+  .addOption(new Option('--transport <transport>', 'plain, STARTTLS (STLS for POP3) or implicit TLS; EWS and ActiveSync are HTTPS (tls) (default: tls; starttls for smtp)').choices([...LOAD_TRANSPORTS]))
+  .option('--ca <file>', "PEM of the CA to trust (default: the running exogate's)")
+  .option('--servername <name>', 'TLS server name (default: the host, or localhost for an address)')
+  .option('--insecure', 'accept any server certificate')
+  .option('--tls-resume', 'offer the last TLS session ticket on each new connection (session resumption), as many mail clients do')
+  .option('--data <dir>', 'data folder of a running exogate (its endpoints.json gives host, ports and CA)')
+  .option('--endpoints <file>', 'endpoints.json of a running exogate')
+  .option('--user <pattern>', 'user name, {n} counts over --users, e.g. "user{n}@contoso.com"')
+  .option('--users <from-to>', 'the range {n} runs over', parseRange, [1, 1000] as [number, number])
+  .option('--password <password>', "the users' password (Basic, and the password grant of OAuth)", '')
+  .addOption(new Option('--auth <kind>', 'Basic (LOGIN, USER/PASS, AUTH PLAIN, Authorization: Basic) or OAuth (XOAUTH2, Authorization: Bearer)').choices(['basic', 'oauth']).default('basic'))
+  .option('--mix <weight:auth[:user[:password]]>', 'one share of a mix (repeatable), e.g. --mix 70:basic:user{n}@fabrikam.com --mix 30:oauth:user{n}@contoso.com; replaces --auth', parseMix, [])
+  .option('--client-id <id>', 'OAuth: the application (client) id tokens are requested for')
+  .option('--client-secret <secret>', 'OAuth: its secret (confidential clients)')
+  .addOption(new Option('--grant <grant>', 'OAuth: a token per user (password) or one app token per tenant (client_credentials)').choices(['password', 'client_credentials']).default('password'))
+  .option('--tenant <tenant>', "OAuth: tenant in the token URL (default: each user's domain)")
+  .option('--scope <scope>', 'OAuth: scope (default: the protocol\'s delegated scope, e.g. https://outlook.office.com/IMAP.AccessAsUser.All, or https://outlook.office365.com/.default for an app)')
+  .option('--token <jwt>', 'OAuth: use this access token for every OAuth session instead of requesting tokens')
+  .option('--identity-url <url>', "OAuth: base URL of the identity platform (default: the running exogate's HTTPS listener)")
+  .option('--concurrency <n>', 'sessions in flight at once', parseWhole, 16)
+  .option('--duration <time>', 'how long to run, e.g. 30s, 2m (default 10s)', parseDuration)
+  .option('--count <n>', 'run this many sessions, then stop (with --duration: whichever comes first)', parseWhole)
+  .addOption(new Option('--action <action>', 'after a successful sign-in: fetch (IMAP SELECT + FETCH, POP3 STAT + RETR, EWS FindItem) or send (SMTP MAIL/RCPT/DATA, EWS CreateItem)').choices([...LOAD_ACTIONS]).default('none'))
+  .option('--json <file>', 'write the whole report as JSON (- for stdout)')
+  .option('--report <file>', 'write a self-contained HTML report: latency histograms, rate over time, replies')
+  .option('--quiet', 'no summary table')
+  .option('--progress', 'show the live progress line even when stderr is not a terminal')
+  .option('--no-progress', 'never show the live progress line')
+  .addHelpText(
+    'after',
+    `
+A session: connect, greeting, (STARTTLS,) sign in, the --action if any, log out. For EWS and
+ActiveSync a session is one request on a kept-alive connection (EWS GetFolder, or the action;
+ActiveSync FolderSync). Each session's outcome is the server's deciding reply, counted by its
+exact text (Exchange's variable [...] bracket and message ids elided); a token the identity
+platform refuses counts as its AADSTS answer. Errors are sessions that got no answer.
+
+Sessions of a --mix take turns by weight, so a --count run splits exactly by the weights.
+
+Examples:
+  exogate load --protocol imap --user 'user{n}@fabrikam.com' --password 'Passw0rd!' --duration 30s
+  exogate load --protocol smtp --transport starttls --concurrency 64 --count 10000 \\
+      --mix 70:basic:user{n}@fabrikam.com:Passw0rd! --mix 30:oauth:user{n}@contoso.com:Passw0rd! \\
+      --client-id 00000000-0000-0000-0000-0000000000a2 --report run.html --json run.json
+  exogate load --protocol ews --auth oauth --user alice@contoso.com --password 'Alice-Passw0rd!' \\
+      --client-id 00000000-0000-0000-0000-0000000000a2 --action fetch
+
+Exit code: 0 when the run completed (whatever the server answered); 1 when no session got an
+answer, or an option is wrong.`,
+  )
+  .action((opts: LoadCommandOptions) => runLoadCommand(opts, process.argv.slice(2)));
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

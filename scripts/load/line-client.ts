@@ -4,6 +4,10 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
+export interface TlsResume {
+  session?: Buffer;
+}
+
 export class LineClient {
   #socket: Socket | TLSSocket;
   #buffer = '';
@@ -17,9 +21,14 @@ export class LineClient {
     this.#listen(socket);
   }
 
-  static connect(port: number, host: string, tls?: ConnectionOptions): Promise<LineClient> {
+  /**
+   * `resume`: a TLS session shared by the connections of one load run. Each connection offers the
+   * last ticket the server gave, as mail clients that resume sessions do.
+   */
+  static connect(port: number, host: string, tls?: ConnectionOptions, resume?: TlsResume): Promise<LineClient> {
     return new Promise((resolve, reject) => {
-      const socket = tls ? tlsConnect({ port, host, ...tls }) : netConnect({ port, host });
+      const socket = tls ? tlsConnect({ port, host, ...tls, ...(resume?.session ? { session: resume.session } : {}) }) : netConnect({ port, host });
+      if (tls && resume) socket.on('session', (session: Buffer) => (resume.session = session));
       socket.setNoDelay(true);
       const ready = () => {
         socket.off('error', reject);
@@ -113,13 +122,14 @@ export class LineClient {
     return this.reply();
   }
 
-  async starttls(tls: ConnectionOptions): Promise<void> {
+  async starttls(tls: ConnectionOptions, resume?: TlsResume): Promise<void> {
     const plain = this.#socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
     this.#buffer = '';
-    const secure = tlsConnect({ socket: plain, ...tls });
+    const secure = tlsConnect({ socket: plain, ...tls, ...(resume?.session ? { session: resume.session } : {}) });
+    if (resume) secure.on('session', (session: Buffer) => (resume.session = session));
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', () => resolve());
       secure.once('error', reject);
