@@ -74,6 +74,11 @@ export interface Limits {
   httpMaxSmallBodyBytes: number;
   /** ActiveSync devices whose sync state is kept in memory; the least recently used is forgotten and re-syncs (choice). */
   easMaxDeviceStates: number;
+  /**
+   * Folder indexes (a folder's message list without bodies) kept in memory, least recently used
+   * out: POP3's sign-in opens its maildrop and IMAP's SELECT its folder without a store read.
+   */
+  mailIndexCacheFolders: number;
   /** Deepest WBXML element nesting accepted (ActiveSync's deepest document nests 8; a bound against hostile input). */
   wbxmlMaxDepth: number;
   /** Items one EWS FindItem/FindFolder page or one ActiveSync Sync window returns at most (EWS: 1000, the EWSFindCountLimit default). */
@@ -157,6 +162,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   httpMaxSmallBodyBytes: 1024 * 1024,
   httpMaxPageItems: 1000,
   easMaxDeviceStates: 10_000,
+  mailIndexCacheFolders: 10_000,
   wbxmlMaxDepth: 32,
 
   accessTokenLifetimeSec: 3600,

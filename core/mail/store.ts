@@ -90,11 +90,43 @@ export function validFolderName(name: string): boolean {
   return name.length > 0 && name.length <= 255 && !/[\x00-\x1f\x7f]/.test(name) && !name.split('/').some((level) => level === '') && !/[*%]/.test(name);
 }
 
+type FolderIndex = { folder: FolderInfo; messages: MessageMeta[] };
+
 export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [FolderChange] }> {
   readonly #ready = new Set<string>();
+  /**
+   * Folder indexes (POP3's maildrop, IMAP's SELECT) kept in memory, so a sign-in that opens a
+   * mailbox reads no store: every change made through this class drops the entry it touches.
+   * Least recently used first out. Gateways sharing one PostgreSQL do not see each other's
+   * changes here, as they do not for the directory (README, "Several gateways").
+   */
+  readonly #indexes = new Map<string, FolderIndex>();
+  readonly #keyOfFolder = new Map<string, string>();
+  /** Bumped by every change: a read that raced one does not cache what it read. */
+  #epoch = 0;
 
-  constructor(readonly sql: Sql) {
+  constructor(
+    readonly sql: Sql,
+    readonly indexCacheFolders = 10_000,
+  ) {
     super();
+  }
+
+  #forget(key: string | undefined): void {
+    this.#epoch++;
+    if (key === undefined) return;
+    const entry = this.#indexes.get(key);
+    if (entry) this.#keyOfFolder.delete(entry.folder.id);
+    this.#indexes.delete(key);
+  }
+
+  #forgetFolder(folderId: string): void {
+    this.#forget(this.#keyOfFolder.get(folderId));
+  }
+
+  #forgetUser(userId: string): void {
+    this.#epoch++;
+    for (const key of this.#indexes.keys()) if (key.startsWith(`${userId}\0`)) this.#forget(key);
   }
 
   /** Creates the default folders of a mailbox the first time it is needed. */
@@ -113,7 +145,15 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
   }
 
   /** A folder and its messages' metadata in one round trip (POP3's maildrop, IMAP's SELECT). */
-  async folderWithIndex(userId: string, name: string): Promise<{ folder: FolderInfo; messages: MessageMeta[] } | undefined> {
+  async folderWithIndex(userId: string, name: string): Promise<FolderIndex | undefined> {
+    const key = `${userId}\0${name}`;
+    const hit = this.#indexes.get(key);
+    if (hit) {
+      this.#indexes.delete(key);
+      this.#indexes.set(key, hit);
+      return copyIndex(hit);
+    }
+    const epoch = this.#epoch;
     await this.ensureMailbox(userId);
     const rows = await this.sql.query<FolderRow & { uid: number | null; flags: string[] | null; size: number | null; internal_date: Date | null }>(
       `select f.*, m.uid, m.flags, m.size, m.internal_date from mail_folders f
@@ -123,7 +163,14 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
     );
     if (!rows.length) return undefined;
     const messages = rows.filter((r) => r.uid !== null).map((r) => ({ uid: Number(r.uid), flags: r.flags!, size: r.size!, internalDate: r.internal_date! }));
-    return { folder: folderInfo(rows[0]), messages };
+    const index = { folder: folderInfo(rows[0]), messages };
+    if (epoch === this.#epoch && this.indexCacheFolders > 0) {
+      if (this.#indexes.size >= this.indexCacheFolders) this.#forget(this.#indexes.keys().next().value);
+      this.#indexes.set(key, index);
+      this.#keyOfFolder.set(index.folder.id, key);
+      return copyIndex(index);
+    }
+    return index;
   }
 
   async deliver(userId: string, body: Buffer, options: { folder?: string; flags?: string[]; internalDate?: Date } = {}): Promise<Delivered & { folderId: string; uidValidity: number }> {
@@ -134,6 +181,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
     // back (an unknown folder, a store error) its folders were never created, so unmark it, or
     // every later delivery to this user would fail with "no folder".
     const wasReady = this.#ready.has(userId);
+    this.#forget(`${userId}\0${folder}`);
     const added = await this.sql
       .transaction(async (tx) => {
         await this.ensureMailbox(userId, tx);
@@ -157,6 +205,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
         if (!wasReady) this.#ready.delete(userId);
         throw error;
       });
+    this.#forget(`${userId}\0${folder}`);
     const delivered = { userId, folder, ...added };
     this.emit('delivered', delivered);
     this.emit('changed', { folderId: added.folderId, kind: 'exists', uid: added.uid });
@@ -180,6 +229,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
   async createFolder(userId: string, name: string): Promise<FolderInfo> {
     if (!validFolderName(name)) throw new MailError('invalid', `not a folder name: ${name}`);
     await this.ensureMailbox(userId);
+    this.#forgetUser(userId);
     const rows = await this.sql.query<FolderRow>(
       `insert into mail_folders (id, user_id, name, special_use, uid_validity) values ($1, $2, $3, null, $4)
        on conflict (user_id, name) do nothing returning *`,
@@ -191,13 +241,16 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
 
   async deleteFolder(userId: string, name: string): Promise<void> {
     if (name === 'INBOX') throw new MailError('inbox', 'INBOX cannot be deleted');
+    this.#forgetUser(userId);
     const rows = await this.sql.query('delete from mail_folders where user_id = $1 and name = $2 returning id', [userId, name]);
+    this.#forgetUser(userId);
     if (!rows.length) throw new MailError('not-found', `no folder "${name}"`);
   }
 
   /** RENAME (RFC 3501 §6.3.5): children move along; renaming INBOX moves its messages and leaves it empty. */
   async renameFolder(userId: string, from: string, to: string): Promise<void> {
     if (!validFolderName(to)) throw new MailError('invalid', `not a folder name: ${to}`);
+    this.#forgetUser(userId);
     await this.sql.transaction(async (tx) => {
       const source = await tx.query<FolderRow>('select * from mail_folders where user_id = $1 and name = $2', [userId, from]);
       if (!source.length) throw new MailError('not-found', `no folder "${from}"`);
@@ -217,10 +270,12 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
         [userId, from, to, `${from.replace(/[\\%_]/g, '\\$&')}/%`],
       );
     });
+    this.#forgetUser(userId);
   }
 
   async setSubscribed(userId: string, name: string, subscribed: boolean): Promise<void> {
     const rows = await this.sql.query('update mail_folders set subscribed = $3 where user_id = $1 and name = $2 returning id', [userId, name, subscribed]);
+    this.#forgetUser(userId);
     if (!rows.length) throw new MailError('not-found', `no folder "${name}"`);
   }
 
@@ -270,6 +325,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
   async setFlags(folderId: string, uids: readonly number[], mode: 'set' | 'add' | 'remove', flags: readonly string[], origin?: unknown): Promise<Map<number, string[]>> {
     const changed = new Map<number, string[]>();
     if (!uids.length) return changed;
+    this.#forgetFolder(folderId);
     const rows = await this.sql.transaction(async (tx) => {
       const current = await tx.query<{ uid: number; flags: string[] }>('select uid, flags from mail_messages where folder_id = $1 and uid = any($2::bigint[])', [
         folderId,
@@ -296,6 +352,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
       }
       return updates;
     });
+    this.#forgetFolder(folderId);
     for (const r of rows) changed.set(r.uid, r.flags);
     if (changed.size) this.emit('changed', { folderId, kind: 'flags', flags: changed, origin });
     return changed;
@@ -303,6 +360,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
 
   /** COPY (and the first half of MOVE): new UIDs in the target, in source order; returns [source, target] pairs. */
   async copy(fromFolderId: string, uids: readonly number[], toFolderId: string): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    this.#forgetFolder(toFolderId);
     const result = await this.sql.transaction(async (tx) => {
       const sources = await tx.query<{ uid: number }>('select uid from mail_messages where folder_id = $1 and uid = any($2::bigint[]) order by uid', [
         fromFolderId,
@@ -326,6 +384,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
       }
       return { uidValidity: Number(target[0].uid_validity), pairs };
     });
+    this.#forgetFolder(toFolderId);
     for (const [, uid] of result.pairs) this.emit('changed', { folderId: toFolderId, kind: 'exists', uid });
     return result;
   }
@@ -339,7 +398,9 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
       params.push(options.uids as number[]);
       conditions.push(`uid = any($${params.length}::bigint[])`);
     }
+    this.#forgetFolder(folderId);
     const rows = await this.sql.query<{ uid: number }>(`delete from mail_messages where ${conditions.join(' and ')} returning uid`, params as string[]);
+    this.#forgetFolder(folderId);
     const uids = rows.map((r) => Number(r.uid)).sort((a, b) => a - b);
     if (uids.length) this.emit('changed', { folderId, kind: 'expunge', uids, origin: options.origin });
     return uids;
@@ -370,4 +431,9 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
     );
     return rows.map((r) => ({ id: r.id, mailFrom: r.mail_from, rcptTo: r.rcpt_to, createdAt: r.created_at, size: r.size, body: Buffer.from(r.body) }));
   }
+}
+
+/** Callers keep and change what they are given (a SELECT's flags): the cached index stays as stored. */
+function copyIndex(index: FolderIndex): FolderIndex {
+  return { folder: { ...index.folder }, messages: index.messages.map((m) => ({ ...m, flags: [...m.flags] })) };
 }
