@@ -5,3 +5,6 @@ export { PROTOCOLS, PROTOCOL_IDS, type ProtocolId, type ProtocolFacts } from './
 export { OUTCOMES, type Outcome, type AuthAttempt, type Decision } from './core/auth/attempt.js';
 export { ERAS, eraAt } from './core/eras.js';
 export { SeedError } from './core/tenants/seed-schema.js';
+export { loadTest, LOAD_PROTOCOLS, type LoadTestOptions, type LoadResult, type LoadMixEntry, type LoadOAuthOptions } from './scripts/load/engine.js';
+export { renderReport, type ReportMeta } from './scripts/load/report.js';
+export type { RunReport, ScenarioReport, TimelinePoint } from './scripts/load/runner.js';

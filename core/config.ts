@@ -106,8 +106,14 @@ export interface Limits {
   tokenCacheSize: number;
 
   // --- batching of writes off the hot path ---
-  /** Flush sign-in records and usage counters at least this often. */
+  /** Flush sign-in records at least this often. */
   signInFlushIntervalMs: number;
+  /**
+   * Flush usage counters (per tenant, protocol and day; per user and client) at least this often.
+   * They add up in memory, so a longer interval writes the same rows less often: at 1,000 users
+   * signing in, every flush upserts a row per user.
+   */
+  usageFlushIntervalMs: number;
   /** ... or as soon as this many records wait. */
   signInFlushBatch: number;
   /** Records kept waiting at most; beyond it new records are counted as dropped and logged. */
@@ -178,6 +184,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   tokenCacheSize: 50_000,
 
   signInFlushIntervalMs: 250,
+  usageFlushIntervalMs: 5000,
   signInFlushBatch: 2000,
   signInQueueMax: 1_000_000,
 

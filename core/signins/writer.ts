@@ -1,8 +1,10 @@
 // Sign-in records and usage counters are written off the hot path: a decision only appends a
-// compact record to memory, and a flush writes batches (one COPY or unnest per batch, counter
-// upserts) at least every `signInFlushIntervalMs` or once `signInFlushBatch` records wait
-// (DESIGN.md "The decision pipeline"). close() flushes what is left, so a clean shutdown loses
-// nothing.
+// compact record to memory, and a flush writes batches (one COPY or unnest per batch) at least
+// every `signInFlushIntervalMs` or once `signInFlushBatch` records wait (DESIGN.md "The decision
+// pipeline"). Usage counters add up in memory and are upserted every `usageFlushIntervalMs`:
+// their rows are per user, so writing them as often as records would cost the store a row per
+// signed-in user every quarter second. flush() and close() write both, so a clean shutdown and
+// the control API's flush lose nothing.
 import type { Logger } from 'pino';
 import type { Limits } from '../config.js';
 import type { ProtocolId } from '../protocols.js';
@@ -50,13 +52,14 @@ export class SignInWriter {
   /** day → tenant → protocol → counts */
   #usage = new Map<string, Map<string, Map<ProtocolId, ProtocolUsage>>>();
   #timer: NodeJS.Timeout | null = null;
+  #usageTimer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
   readonly stats = { recorded: 0, written: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
 
   constructor(
     readonly sql: Sql,
-    readonly limits: Pick<Limits, 'signInFlushIntervalMs' | 'signInFlushBatch' | 'signInQueueMax'>,
+    readonly limits: Pick<Limits, 'signInFlushIntervalMs' | 'signInFlushBatch' | 'signInQueueMax' | 'usageFlushIntervalMs'>,
     readonly log?: Logger,
   ) {}
 
@@ -92,7 +95,7 @@ export class SignInWriter {
         c.lastSeen = at;
       } else perUser.set(clientName, { tenantId, protocol, day, userId, client: clientName, successes: 1, lastSeen: at });
     }
-    this.#schedule();
+    this.#scheduleUsage();
   }
 
   #entry(day: string, tenantId: string, protocol: ProtocolId): ProtocolUsage {
@@ -144,21 +147,29 @@ export class SignInWriter {
     return this.#queue.length;
   }
 
-  /** Writes everything queued so far; resolves when it is in the store. */
+  /** Writes everything queued and counted so far; resolves when it is in the store. */
   flush(): Promise<void> {
+    return this.#flush(true);
+  }
+
+  #flush(withUsage: boolean): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
+    if (withUsage && this.#usageTimer) {
+      clearTimeout(this.#usageTimer);
+      this.#usageTimer = null;
+    }
     // Chained on the previous flush's settlement, not its success: one failed flush (which
     // rejects only after close()) must not make every later flush reject with its error.
-    this.#flushing = this.#flushing.catch(() => undefined).then(() => this.#write());
+    this.#flushing = this.#flushing.catch(() => undefined).then(() => this.#write(withUsage));
     return this.#flushing;
   }
 
   /** A flush nobody awaits: its failure is logged by #write, never an unhandled rejection. */
-  #background(): void {
-    this.flush().catch(() => undefined);
+  #background(withUsage = false): void {
+    this.#flush(withUsage).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -175,10 +186,19 @@ export class SignInWriter {
     this.#timer.unref();
   }
 
-  async #write(): Promise<void> {
+  #scheduleUsage(): void {
+    if (this.#usageTimer || this.#closed) return;
+    this.#usageTimer = setTimeout(() => {
+      this.#usageTimer = null;
+      this.#background(true);
+    }, this.limits.usageFlushIntervalMs);
+    this.#usageTimer.unref();
+  }
+
+  async #write(withUsage: boolean): Promise<void> {
     this.#flushInFlight = true;
     try {
-      await this.#writeBatch();
+      await this.#writeBatch(withUsage);
     } finally {
       this.#flushInFlight = false;
     }
@@ -186,10 +206,10 @@ export class SignInWriter {
     if (this.#queue.length >= this.limits.signInFlushBatch && !this.#closed) this.#background();
   }
 
-  async #writeBatch(): Promise<void> {
+  async #writeBatch(withUsage: boolean): Promise<void> {
     const rows = this.#queue;
     this.#queue = [];
-    const { usage, clients } = this.#takeUsage();
+    const { usage, clients } = withUsage ? this.#takeUsage() : { usage: [], clients: [] };
     if (!rows.length && !usage.length && !clients.length) return;
     try {
       await this.sql.transaction(async (tx) => {
@@ -206,7 +226,10 @@ export class SignInWriter {
       // Merged, not set: sign-ins counted while this flush was in flight are already in the maps.
       this.#giveBack(usage, clients);
       this.log?.error({ err: error, pending: this.#queue.length }, 'sign-in flush failed; will retry');
-      if (!this.#closed) this.#schedule();
+      if (!this.#closed) {
+        this.#schedule();
+        if (withUsage) this.#scheduleUsage();
+      }
       else throw error;
     }
   }

@@ -144,7 +144,7 @@ function signInRow(i: number, at = AT + i * 1000): SignInRecord {
   });
 }
 
-const QUIET_LIMITS = { signInFlushIntervalMs: 3_600_000, signInFlushBatch: 1_000_000, signInQueueMax: 1_000_000 };
+const QUIET_LIMITS = { signInFlushIntervalMs: 3_600_000, signInFlushBatch: 1_000_000, signInQueueMax: 1_000_000, usageFlushIntervalMs: 3_600_000 };
 
 /** The directory's in-memory state in a form t.same can compare; lists with no meaning in their order are sorted. */
 function snapshot(d: Directory) {
@@ -483,6 +483,22 @@ export function storeSuite(t: Test, target: StoreTarget): void {
       for (let i = 10; i < 25; i++) writer.record(signInRow(i));
       await writer.close();
       t.equal(await count(store, 'signins'), before + 25, 'close() writes the rest');
+    });
+
+    t.test('records flush on their own; usage counters wait for their own interval or an explicit flush', async (t) => {
+      const writer = new SignInWriter(store, { ...QUIET_LIMITS, signInFlushBatch: 3 });
+      const TENANT3 = '44444444-4444-4444-8444-444444444444';
+      const usage = () => store.query<{ successes: number }>('select successes from usage_daily where tenant_id = $1', [TENANT3]);
+      writer.countUsage(TENANT3, 'pop', 'basic', AT, USER, 'load');
+      const before = await count(store, 'signins');
+      for (let i = 0; i < 3; i++) writer.record(signInRow(100 + i));
+      // The batch threshold starts a records-only flush; wait for it through the store itself.
+      for (let i = 0; i < 200 && (await count(store, 'signins')) < before + 3; i++) await new Promise((r) => setTimeout(r, 10));
+      t.equal(await count(store, 'signins'), before + 3, 'the batch went out');
+      t.same(await usage(), [], 'the counters did not go with it');
+      await writer.flush();
+      t.same(await usage(), [{ successes: 1 }], 'an explicit flush writes them');
+      await writer.close();
     });
 
     t.test('usage counters upsert and add up across flushes', async (t) => {
