@@ -2,7 +2,8 @@
 // brackets, the IMAP/POP greeting (base64 UTF-16LE), X-FEServer/X-BEServer headers (reference
 // §10.7). A gateway gets a small pool of plausible names, fixed for its life, and each
 // connection picks one, as a client behind Exchange Online's load balancers would see.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { randomHex } from './ids.js';
 
 export interface FrontEnd {
   /** e.g. BL1P221CA0016 */
@@ -53,5 +54,5 @@ export class FrontEnds {
 
 /** A 16-hex-digit upper-case id, as in `[HOST 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]`. */
 export function hexId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
+  return randomHex(8).toUpperCase();
 }

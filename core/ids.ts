@@ -10,6 +10,18 @@ let offset = POOL_BYTES;
 let lastMs = -1;
 let sequence = 0;
 
+/** `bytes` random bytes as lower-case hex, from the same pool (a greeting's id costs no system call). */
+export function randomHex(bytes: number): string {
+  if (offset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  let out = '';
+  for (let i = 0; i < bytes; i++) out += HEX[pool[offset + i]];
+  offset += bytes;
+  return out;
+}
+
 /** A UUIDv7 for `ms`: 48 bits of time, a 12-bit sequence within the millisecond, 62 random bits (RFC 9562). */
 export function uuidv7(ms: number): string {
   if (offset + 8 > POOL_BYTES) {

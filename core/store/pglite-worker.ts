@@ -17,7 +17,7 @@ import { assertIdentifier, copyText, type Column, type Sql, type SqlParam } from
 type Request =
   | { id: number; op: 'open'; dataDir: string | null }
   | { id: number; op: 'query'; text: string; params?: unknown[]; tx?: number }
-  | { id: number; op: 'copy'; table: string; columns: Column[]; rows: unknown[][]; tx?: number }
+  | { id: number; op: 'copy'; table: string; columns: Column[]; text: string; tx?: number }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'close' };
@@ -54,15 +54,17 @@ function local(handle: Queryable): Sql {
       return (await handle.query<Row>(text, params as unknown[] | undefined)).rows;
     },
     transaction: (work) => (handle instanceof PGlite ? handle.transaction((tx) => work(local(tx))) : work(sql)),
-    bulkInsert: (table, columns, rows) => copy(handle, table, columns, rows as unknown[][]),
+    bulkInsert: async (table, columns, rows) => {
+      if (rows.length) await copy(handle, table, columns, copyText(columns, rows));
+    },
   };
   return sql;
 }
 
-async function copy(handle: Queryable, table: string, columns: readonly Column[], rows: unknown[][]): Promise<void> {
-  if (!rows.length) return;
+/** `text`: the rows in COPY's text format, built by the main thread (one string crosses threads cheaply; arrays of rows do not). */
+async function copy(handle: Queryable, table: string, columns: readonly Column[], text: string): Promise<void> {
   const names = columns.map((c) => assertIdentifier(c.name)).join(', ');
-  await handle.query(`copy ${assertIdentifier(table)} (${names}) from '/dev/blob'`, [], { blob: new Blob([copyText(columns, rows)]) });
+  await handle.query(`copy ${assertIdentifier(table)} (${names}) from '/dev/blob'`, [], { blob: new Blob([text]) });
 }
 
 function pgliteVersion(): string {
@@ -121,7 +123,7 @@ async function run(request: Exclude<Request, { op: 'begin' | 'end' | 'open' | 'c
   try {
     if (request.op === 'query') reply(request.id, { rows: (await target(request.tx).query(request.text, request.params)).rows });
     else {
-      await copy(target(request.tx), request.table, request.columns, request.rows);
+      await copy(target(request.tx), request.table, request.columns, request.text);
       reply(request.id, { rows: [] });
     }
   } catch (error) {

@@ -128,7 +128,20 @@ export interface RenderContext {
 }
 
 /** RFC 5322 date as the banner writes it: `Fri, 4 Nov 2022 10:07:41 +0000`. */
+/** The banner's date changes once a second; every greeting of that second reuses it. */
+let dateSecond = -1;
+let dateText = '';
+
 export function bannerDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = formatBannerDate(now);
+  }
+  return dateText;
+}
+
+function formatBannerDate(now: number): string {
   const d = new Date(now);
   const day = d.toUTCString().slice(0, 3);
   const month = d.toUTCString().slice(8, 11);
@@ -143,11 +156,19 @@ function bracket(ctx: RenderContext): string {
 
 /** The whole reply line (without CRLF). */
 export function render(reply: SmtpReply, ctx: RenderContext): string {
-  const vars: Record<string, string> = { bannerHost: ctx.bannerHost, backend: ctx.backend, date: bannerDate(ctx.now), ...ctx.vars };
-  const text = reply.text.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+  const text = reply.text.includes('{') ? reply.text.replace(/\{(\w+)\}/g, (m, name: string) => fill(name, ctx) ?? m) : reply.text;
   let line = `${reply.code}${reply.enhanced ? ` ${reply.enhanced}` : ''}${text || reply.code === 334 ? ` ${text}` : ''}`;
   if (reply.suffix) line += bracket(ctx);
   return line;
+}
+
+function fill(name: string, ctx: RenderContext): string | undefined {
+  const given = ctx.vars?.[name];
+  if (given !== undefined) return given;
+  if (name === 'bannerHost') return ctx.bannerHost;
+  if (name === 'backend') return ctx.backend;
+  if (name === 'date') return bannerDate(ctx.now);
+  return undefined;
 }
 
 /** The greeting gains a trailing id from 2023 on (§4.1). */

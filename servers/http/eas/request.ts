@@ -43,10 +43,15 @@ function parse(req: Request): EasParams {
     const binary = parseBase64Query(decodeURIComponent(query));
     if (binary) return binary;
   }
+  // Parameter names are case-insensitive in practice (clients send deviceId, DeviceID ...).
+  // express parses req.query on every read: read it once.
+  const byName = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) {
+    const lower = k.toLowerCase();
+    if (!byName.has(lower)) byName.set(lower, v);
+  }
   const get = (name: string) => {
-    // Parameter names are case-insensitive in practice (clients send deviceId, DeviceID ...).
-    const key = Object.keys(req.query).find((k) => k.toLowerCase() === name.toLowerCase());
-    const value = key === undefined ? undefined : (req.query as Record<string, unknown>)[key];
+    const value = byName.get(name.toLowerCase());
     return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
   };
   return {
