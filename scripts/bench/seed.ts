@@ -1,6 +1,7 @@
 // The seed every benchmark runs against: many users (the per-mailbox session limit is three),
 // one tenant where Basic works, one where a policy blocks it, one Microsoft has switched off.
 export const BENCH_USERS = 1000;
+export const BENCH_PASSWORD = 'Bench-Passw0rd!';
 
 export const BENCH_SEED = `
 tenants:

@@ -35,6 +35,7 @@ export abstract class WireConnection {
   #tokens: number;
   #refilledAt = Date.now();
   #upgrading = false;
+  #corked: Socket | null = null;
 
   constructor(
     socket: Socket,
@@ -71,9 +72,24 @@ export abstract class WireConnection {
   /** The socket is gone (client hung up, error, or close()). */
   protected onClosed(): void {}
 
+  /**
+   * Lines written in one turn of the event loop leave in one system call (and, under TLS, one
+   * record): a LOGOUT's BYE and OK, a FETCH's untagged lines and its completion.
+   */
   write(text: string | Buffer): void {
     if (this.closed || this.#upgrading || this.socket.destroyed) return;
+    if (!this.#corked) {
+      this.#corked = this.socket;
+      this.#corked.cork();
+      process.nextTick(() => this.#uncork());
+    }
     this.socket.write(text);
+  }
+
+  #uncork(): void {
+    const corked = this.#corked;
+    this.#corked = null;
+    corked?.uncork();
   }
 
   /** After sign-in the idle timeout is the longer one. */
@@ -104,6 +120,8 @@ export abstract class WireConnection {
    */
   startTls(context: SecureContext): Promise<void> {
     const plain = this.socket;
+    // The STARTTLS reply leaves in plaintext, before the handshake takes the socket over.
+    this.#uncork();
     this.#upgrading = true;
     this.reader.reset();
     plain.removeAllListeners('data');
