@@ -47,7 +47,7 @@ export function ensureDovecot(): void {
 }
 
 /** Stops (and, under systemd, disables) the package's own dovecot if anything started it. */
-function stopSystemDovecot(): void {
+export function stopSystemDovecot(): void {
   if (existsSync('/run/systemd/system')) {
     spawnSync('systemctl', ['disable', '--now', 'dovecot.service', 'dovecot.socket'], { stdio: 'ignore' });
   }
