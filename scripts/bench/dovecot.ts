@@ -175,6 +175,18 @@ default_process_limit = 1000
 default_client_limit = 5000
 mail_max_userip_connections = 10000
 
+# The other half of Dovecot's high-performance setup: a mail process serves up to 1000 sessions
+# one after another instead of being started for each sign-in (every user maps to the same uid,
+# which is what lets Dovecot reuse it). Without this, a signed-in session costs a fork and
+# Dovecot's accepted rows measure process start-up (about 250 sessions/s here, against about
+# 1,500 with it): the comparison is with Dovecot at its fastest.
+service imap {
+  service_count = 1000
+}
+service pop3 {
+  service_count = 1000
+}
+
 ${loginService(
   'imap-login',
   `  inet_listener imap {
@@ -212,11 +224,17 @@ export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> 
 
   const ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
   const pinned = o.cpu !== undefined && existsSync(TASKSET);
+  // One login process per core it may run on: pinned, every process shares that one core.
   const cores = pinned ? 1 : cpus().length;
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(conf, config(dir, ports, cores));
   // Parses the config the way the master will (and fails on any unknown setting).
-  run(DOVECOT, ['-n', '-c', conf]);
+  try {
+    run(DOVECOT, ['-n', '-c', conf]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const [cmd, args] = pinned ? [TASKSET, ['-c', String(o.cpu), DOVECOT, '-F', '-c', conf]] : [DOVECOT, ['-F', '-c', conf]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
