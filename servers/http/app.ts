@@ -41,18 +41,27 @@ export function createApp(ctx: HttpContext): express.Express {
   app.set('query parser', 'simple');
 
   // Exchange Online's own endpoints: each response carries the front end's diagnostic headers.
-  // Paths match case-insensitively, as IIS does (clients send /ews/exchange.asmx too).
-  const exchange = express.Router({ caseSensitive: false });
-  exchange.use(exchangeHeaders(ctx.frontEnds));
-  exchange.use(ewsRoutes(ctx));
-  exchange.use(easRoutes(ctx));
-  exchange.use(autodiscoverRoutes(ctx));
-  exchange.use(outlookRoutes(ctx));
-  exchange.use(powershellRoutes(ctx));
-  exchange.use(reportingRoutes(ctx));
-  exchange.use(adminApiRoutes(ctx));
-  // First, so Exchange's requests (the load a load test makes) skip the identity routes' matching.
-  app.use((req, res, next) => (EXCHANGE_PATH.test(req.path) ? exchange(req, res, next) : next()));
+  // Paths match case-insensitively, as IIS does (clients send /ews/exchange.asmx too). The first
+  // path segment picks the protocol's routes directly, so a request (the load a load test makes)
+  // meets only its own protocol's layers, never the identity routes' or another protocol's.
+  const headers = exchangeHeaders(ctx.frontEnds);
+  const outlook = outlookRoutes(ctx);
+  const byPrefix = new Map<string, express.Router>([
+    ['ews', ewsRoutes(ctx)],
+    ['microsoft-server-activesync', easRoutes(ctx)],
+    ['autodiscover', autodiscoverRoutes(ctx)],
+    ['mapi', outlook],
+    ['rpc', outlook],
+    ['oab', outlook],
+    ['powershell-liveid', powershellRoutes(ctx)],
+    ['ecp/reportingwebservice', reportingRoutes(ctx)],
+    ['adminapi', adminApiRoutes(ctx)],
+  ]);
+  app.use((req, res, next) => {
+    const match = EXCHANGE_PATH.exec(req.path);
+    if (!match) return next();
+    headers(req, res, () => byPrefix.get(match[1].toLowerCase())!(req, res, next));
+  });
 
   app.use('/_exogate', controlRoutes(ctx));
   app.use(identityRoutes(ctx));
