@@ -175,18 +175,24 @@ async function sessionMatrix(label: string, targets: Target[]): Promise<SessionR
 const password = (accepted: boolean) => (accepted ? BENCH_PASSWORD : 'wrong-password');
 const tlsTo = (ca: string) => ({ ca, servername: 'localhost', rejectUnauthorized: true });
 
-async function smtpBench(exo: { info: Record<string, unknown> }): Promise<SessionRow[]> {
+/** The certificate every reference server (bare smtp-server, bare express, bare Node, Dovecot) presents. */
+async function referenceCerts(): Promise<{ keyFile: string; certFile: string; ca: string }> {
   const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
   mkdirSync(certDir, { recursive: true });
   const { loadOrCreateCertificates } = await import('../certs/ca.js');
-  const bareCerts = loadOrCreateCertificates(certDir);
-  const bare = await server(['bare-smtp', join(certDir, 'certs', 'server-key.pem'), join(certDir, 'certs', 'server.pem')]);
+  const ca = loadOrCreateCertificates(certDir).caCertPem;
+  return { keyFile: join(certDir, 'certs', 'server-key.pem'), certFile: join(certDir, 'certs', 'server.pem'), ca };
+}
+
+async function smtpBench(exo: { info: Record<string, unknown> }): Promise<SessionRow[]> {
+  const certs = await referenceCerts();
+  const bare = await server(['bare-smtp', certs.keyFile, certs.certFile]);
   const smtp = (info: Record<string, unknown>, ca: string): Target['session'] => (n, transport, accepted) =>
     smtpAuthSession({ host: '127.0.0.1', port: Number(transport === 'tls' ? info.smtps : info.smtp), transport, tls: tlsTo(ca), user: benchUser(n), password: password(accepted) });
   try {
     return await sessionMatrix('smtp', [
       { name: 'exogate', session: smtp(exo.info, String(exo.info.caCert)), rejects: true },
-      { name: 'bare smtp-server', session: smtp(bare.info, bareCerts.caCertPem), rejects: false },
+      { name: 'bare smtp-server', session: smtp(bare.info, certs.ca), rejects: false },
     ]);
   } finally {
     await bare.stop();
@@ -202,12 +208,7 @@ interface MailReferences {
 }
 
 async function mailReferences(): Promise<MailReferences> {
-  const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
-  mkdirSync(certDir, { recursive: true });
-  const { loadOrCreateCertificates } = await import('../certs/ca.js');
-  const certs = loadOrCreateCertificates(certDir);
-  const keyFile = join(certDir, 'certs', 'server-key.pem');
-  const certFile = join(certDir, 'certs', 'server.pem');
+  const { keyFile, certFile, ca } = await referenceCerts();
   ensureDovecot();
   const users = Array.from({ length: BENCH_USERS }, (_, n) => ({ user: benchUser(n), password: BENCH_PASSWORD }));
   const dovecot = await startDovecot({ users, keyPem: readFileSync(keyFile, 'utf8'), certPem: readFileSync(certFile, 'utf8'), cpu: TASKSET ? 0 : undefined });
@@ -215,7 +216,7 @@ async function mailReferences(): Promise<MailReferences> {
   return {
     dovecot,
     bare,
-    ca: certs.caCertPem,
+    ca,
     stop: async () => {
       await bare.stop();
       await dovecot.stop();
@@ -262,11 +263,8 @@ const GET_FOLDER = Buffer.from(
  * express 401 handler measured in the same run with the same load generator and connections.
  */
 async function httpBench(exo: { info: Record<string, unknown> }): Promise<HttpRow[]> {
-  const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
-  mkdirSync(certDir, { recursive: true });
-  const { loadOrCreateCertificates } = await import('../certs/ca.js');
-  const bareCerts = loadOrCreateCertificates(certDir);
-  const bare = await server(['bare-http', join(certDir, 'certs', 'server-key.pem'), join(certDir, 'certs', 'server.pem')]);
+  const certs = await referenceCerts();
+  const bare = await server(['bare-http', certs.keyFile, certs.certFile]);
   const soap = { 'content-type': 'text/xml; charset=utf-8' };
   const eas = (user: string) => `/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=${encodeURIComponent(user)}&DeviceId=BENCH${user.length}&DeviceType=Bench`;
   const easHeaders = { 'content-type': 'application/vnd.ms-sync.wbxml', 'ms-asprotocolversion': '16.1' };
@@ -282,7 +280,7 @@ async function httpBench(exo: { info: Record<string, unknown> }): Promise<HttpRo
   try {
     for (const concurrency of CONCURRENCY) {
       const exoTarget: HttpTarget = { host: '127.0.0.1', port: Number(exo.info.https), ca: String(exo.info.caCert), connections: concurrency };
-      const bareTarget: HttpTarget = { host: '127.0.0.1', port: Number(bare.info.https), ca: bareCerts.caCertPem, connections: concurrency };
+      const bareTarget: HttpTarget = { host: '127.0.0.1', port: Number(bare.info.https), ca: certs.ca, connections: concurrency };
       for (const kind of kinds) {
         const exoRates: number[] = [];
         const p99: number[] = [];
@@ -527,10 +525,7 @@ async function main(): Promise<void> {
         // Each measurement in a fresh gateway: memory an earlier benchmark grew is not given back
         // to the system, and would hide what the idle sessions take.
         const results: IdleResult[] = [];
-        const certDir = join(tmpdir(), `exogate-bench-${process.pid}`);
-        mkdirSync(certDir, { recursive: true });
-        const { loadOrCreateCertificates } = await import('../certs/ca.js');
-        const bareCa = loadOrCreateCertificates(certDir).caCertPem;
+        const certs = await referenceCerts();
         for (const transport of ['plain', 'tls'] as const) {
           const fresh = await server(['exogate']);
           try {
@@ -542,9 +537,9 @@ async function main(): Promise<void> {
             await fresh.stop();
           }
           // The same sessions held by the bare Node login server: what Node's sockets (and TLS) cost by themselves.
-          const bare = await server([join(certDir, 'certs', 'server-key.pem'), join(certDir, 'certs', 'server.pem'), BENCH_PASSWORD], 'bare-login.js');
+          const bare = await server([certs.keyFile, certs.certFile, BENCH_PASSWORD], 'bare-login.js');
           try {
-            results.push(await idleBench('bare Node', bare, transport, bareCa));
+            results.push(await idleBench('bare Node', bare, transport, certs.ca));
           } finally {
             await bare.stop();
           }

@@ -2,14 +2,13 @@
 // and reports what the server said, how often and how fast. The engine is scripts/load/engine.ts;
 // this file turns the command line into its options and the report into text, JSON and HTML.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Endpoints } from '../gateway.js';
 import { DEFAULT_PORTS, type ListenerKey } from '../core/config.js';
 import { loadTest, type LoadAuth, type LoadMixEntry, type LoadProtocol, type LoadResult, type LoadTestOptions, type LoadTransport, type LoadAction } from './load/engine.js';
 import type { RunReport, Tick } from './load/runner.js';
 import { renderReport } from './load/report.js';
-import { DEFAULT_DATA_DIR, readEndpoints } from './lib/client.js';
+import { endpointsPath, readEndpoints } from './lib/client.js';
 
 export interface LoadCommandOptions {
   protocol: LoadProtocol;
@@ -90,7 +89,7 @@ function listenerKey(protocol: LoadProtocol, transport: LoadTransport): Listener
 /** A running exogate, when the command names one or one runs from the default data folder. */
 function findEndpoints(o: LoadCommandOptions): Endpoints | undefined {
   if (o.endpoints || o.data) return readEndpoints(o);
-  if (o.port === undefined && existsSync(resolve(join(DEFAULT_DATA_DIR, 'endpoints.json')))) return readEndpoints({});
+  if (o.port === undefined && existsSync(endpointsPath({}))) return readEndpoints({});
   return undefined;
 }
 

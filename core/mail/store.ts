@@ -2,6 +2,7 @@
 // (UIDVALIDITY fixed per folder, UIDNEXT only ever grows, both kept across restarts), and the
 // capture of mail addressed outside every tenant (never relayed). Delivery is awaited before
 // SMTP answers 250, so accepted mail is never lost.
+import { DEFAULT_LIMITS } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Sql } from '../store/sql.js';
@@ -107,7 +108,7 @@ export class MailStore extends EventEmitter<{ delivered: [Delivered]; changed: [
 
   constructor(
     readonly sql: Sql,
-    readonly indexCacheFolders = 10_000,
+    readonly indexCacheFolders = DEFAULT_LIMITS.mailIndexCacheFolders,
   ) {
     super();
   }

@@ -7,8 +7,13 @@ import type { Endpoints } from '../../gateway.js';
 
 export const DEFAULT_DATA_DIR = '.exogate';
 
+/** Where a running gateway's endpoints.json is: --endpoints, else in --data, else in the default data folder. */
+export function endpointsPath(opts: { data?: string; endpoints?: string }): string {
+  return resolve(opts.endpoints ?? join(opts.data ?? DEFAULT_DATA_DIR, 'endpoints.json'));
+}
+
 export function readEndpoints(opts: { data?: string; endpoints?: string }): Endpoints {
-  const file = resolve(opts.endpoints ?? join(opts.data ?? DEFAULT_DATA_DIR, 'endpoints.json'));
+  const file = endpointsPath(opts);
   if (!existsSync(file)) throw new Error(`no running exogate found: ${file} does not exist (start one with "exogate start", or pass --data / --endpoints)`);
   return JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
 }

@@ -14,8 +14,8 @@ export const PENDING_SIGNIN_MAX_ENTRIES = 10_000;
 export const SESSION_COOKIE = 'exogate_admin';
 export const PENDING_COOKIE = 'exogate_admin_signin';
 
-export interface AdminSession {
-  id: string;
+/** What a redeemed sign-in (or a refresh) gives a session: who, and the tokens. */
+export interface SessionTokens {
   tenantId: string;
   userId: string;
   accessToken: string;
@@ -23,6 +23,10 @@ export interface AdminSession {
   /** When the access token was issued and expires, on the emulated clock. */
   accessIssuedAt: number;
   accessExpiresAt: number;
+}
+
+export interface AdminSession extends SessionTokens {
+  id: string;
   /** Sent back in a header by the page's scripts on every change (a second guard beside SameSite). */
   csrf: string;
   createdAt: number;

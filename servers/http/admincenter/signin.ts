@@ -2,13 +2,14 @@
 // (reference §8.1): authorization code + PKCE (S256), a state bound to the browser by a cookie,
 // and a nonce checked in the id token. The code is redeemed here, server side, by calling the
 // identity platform in-process; the tokens go into the session store, never to the browser.
+import { clientAddress } from '../../wire/connection.js';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { ADMIN_CENTER_APP_ID, ADMIN_CENTER_PERMISSIONS, ADMIN_CENTER_REDIRECT_PATH } from '../../../core/identity/first-party.js';
 import type { RequestContext } from '../../../core/identity/platform.js';
 import type { HttpContext } from '../context.js';
 import { baseUrl } from '../urls.js';
-import type { AdminSession, PendingSignIn } from './sessions.js';
+import type { AdminSession, PendingSignIn, SessionTokens } from './sessions.js';
 import { ADMIN_TEXTS } from './texts.js';
 
 /** Graph only: one resource per token request (§8.1), and every permission the pages' APIs need. */
@@ -36,17 +37,10 @@ export function authorizeUrl(pending: PendingSignIn): string {
 }
 
 export function requestContext(req: Request): RequestContext {
-  return { ip: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '', userAgent: req.get('user-agent') };
+  return { ip: clientAddress(req.socket), userAgent: req.get('user-agent') };
 }
 
-export interface Redeemed {
-  tenantId: string;
-  userId: string;
-  accessToken: string;
-  refreshToken: string | null;
-  accessIssuedAt: number;
-  accessExpiresAt: number;
-}
+export type Redeemed = SessionTokens;
 
 export type RedeemResult = { ok: true; redeemed: Redeemed } | { ok: false; error: string };
 

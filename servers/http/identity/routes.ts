@@ -1,6 +1,7 @@
 // The emulated identity platform on the HTTPS listener (reference §1 "Identity", §8.1):
 // per tenant `/{tenant}/oauth2/v2.0/{token,authorize,devicecode}`, OpenID configuration and
 // JWKS, and the device login page. `{tenant}` is a GUID, name, domain, common or organizations.
+import { clientAddress } from '../../wire/connection.js';
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { aadstsError, aadstsText } from '../../../core/identity/aadsts.js';
@@ -15,7 +16,7 @@ const FORM_LIMIT = '64kb';
 
 function requestContext(req: Request): RequestContext {
   return {
-    ip: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '',
+    ip: clientAddress(req.socket),
     userAgent: req.get('user-agent'),
     correlationId: req.get('client-request-id') ?? randomUUID(),
   };

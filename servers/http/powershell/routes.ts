@@ -3,6 +3,7 @@
 // the Basic password (`Bearer <token>`, the user name being the UPN or `OAuthUser@<tenant>`):
 // the header is rewritten to the Bearer it stands for before the gate, so the attempt takes the
 // token path like any other Bearer.
+import { clientAddress } from '../../wire/connection.js';
 import { randomUUID } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { hasRole } from '../../../core/tenants/model.js';
@@ -73,7 +74,7 @@ function shell(ctx: HttpContext, req: Request, res: Response): void {
     shellId: randomUUID().toUpperCase(),
     address: `${baseUrl(req)}${PATH}`,
     owner: who,
-    clientIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    clientIp: clientAddress(req.socket),
   });
   res.status(200).setHeader('Content-Type', SOAP_CONTENT_TYPE);
   res.end(xml);
